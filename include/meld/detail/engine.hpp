@@ -1,0 +1,56 @@
+// meld/detail/engine.hpp — the single, non-template I/O engine behind every meld::operation.
+//
+// It owns the connection pool, the TLS context and the pipeline (auth, version, user-agent, idempotency
+// headers -> pooled connection -> write -> read -> classify). Every typed call ends in async_execute(),
+// whose handler is type-erased, so the networking code is compiled once (see impl/engine.ipp).
+// Thread model: all state lives on a strand of the executor given to the client.
+#ifndef MELD_DETAIL_ENGINE_HPP
+#define MELD_DETAIL_ENGINE_HPP
+
+#include <meld/client_params.hpp>
+#include <meld/detail/config.hpp>
+#include <meld/detail/engine_fwd.hpp>
+#include <meld/detail/http_request.hpp>
+#include <meld/diagnostics.hpp>
+#include <meld/error.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
+
+#include <cstddef>
+#include <memory>
+
+namespace meld::detail {
+
+class engine : public std::enable_shared_from_this<engine> {
+public:
+    /// Validates `params` (base URL, TLS opt-out); throws boost::system::system_error if they are unusable.
+    MELD_DECL engine(boost::asio::any_io_executor ex, client_params params);
+    MELD_DECL ~engine();
+    engine(engine const&) = delete;
+    engine& operator=(engine const&) = delete;
+
+    /// Sends `req` and stores the answer in `resp` (both must stay alive until completion). Completes with
+    /// {} for a 2xx JSON answer, the "meld.api" error for HTTP errors, or a client_errc / Asio error.
+    MELD_DECL void async_execute(prepared_request const& req, raw_response& resp, diagnostics& diag,
+                                 boost::asio::any_completion_handler<void(error_code)> handler);
+
+    MELD_DECL boost::asio::any_io_executor get_executor() const noexcept;
+    MELD_DECL client_params const& params() const noexcept;
+    /// Connections opened since construction (TCP + TLS handshakes that succeeded).
+    MELD_DECL std::size_t connections_opened() const noexcept;
+    /// Closes idle connections; in-flight calls finish normally.
+    MELD_DECL void close_idle();
+
+private:
+    struct impl;
+    std::unique_ptr<impl> impl_;
+};
+
+}  // namespace meld::detail
+
+#ifndef MELD_SEPARATE_COMPILATION
+#include <meld/impl/engine.ipp>
+#endif
+
+#endif

@@ -1,0 +1,80 @@
+// meld/impl/diagnostics.ipp — parsing Meld's error body into diagnostics, and the one-line summary.
+//
+// Error bodies carry no amounts, so a Boost.JSON DOM is fine here; every field is optional and any
+// shape (or a body that is not JSON at all) is accepted: the raw body is always kept.
+#ifndef MELD_IMPL_DIAGNOSTICS_IPP
+#define MELD_IMPL_DIAGNOSTICS_IPP
+
+#include <meld/diagnostics.hpp>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+namespace meld {
+namespace detail {
+
+inline std::string string_field(boost::json::object const& obj, std::string_view key)
+{
+    auto const* v = obj.if_contains(key);
+    if (v == nullptr)
+        return {};
+    if (auto const* s = v->if_string())
+        return std::string(s->data(), s->size());
+    return {};
+}
+
+}  // namespace detail
+
+MELD_DECL void detail_access::set_http_error(diagnostics& d, unsigned status, std::string_view body)
+{
+    d.http_status_ = status;
+    d.raw_body_.assign(body.data(), body.size());
+    boost::system::error_code ec;
+    boost::json::value doc = boost::json::parse(body, ec);
+    if (ec)
+        return;
+    auto const* obj = doc.if_object();
+    if (obj == nullptr)
+        return;
+    d.code_ = detail::string_field(*obj, "code");
+    if (d.code_.empty())
+        d.code_ = detail::string_field(*obj, "error");  // e.g. the quote endpoint's {"quotes":null,"error":"..."}
+    d.message_ = detail::string_field(*obj, "message");
+    d.request_id_ = detail::string_field(*obj, "requestId");
+    d.timestamp_ = detail::string_field(*obj, "timestamp");
+    if (auto const* errs = obj->if_contains("errors"); errs != nullptr && errs->is_array()) {
+        for (auto const& e : errs->get_array())
+            if (auto const* s = e.if_string())
+                d.errors_.emplace_back(s->data(), s->size());
+    }
+    if (auto const* spd = obj->if_contains("serviceProviderDetails"); spd != nullptr && spd->is_object())
+        d.service_provider_message_ = detail::string_field(spd->get_object(), "message");
+}
+
+MELD_DECL std::string diagnostics::summary() const
+{
+    std::string out;
+    if (http_status_ != 0) {
+        out = "HTTP " + std::to_string(http_status_);
+        if (!code_.empty())
+            out += " " + code_;
+        if (!message_.empty())
+            out += ": " + message_;
+        for (std::size_t i = 0; i < errors_.size(); ++i)
+            out += (i == 0 ? " (" : "; ") + errors_[i] + (i + 1 == errors_.size() ? ")" : "");
+        if (!service_provider_message_.empty())
+            out += " [provider: " + service_provider_message_ + "]";
+        if (!request_id_.empty())
+            out += " requestId=" + request_id_;
+    }
+    if (!client_message_.empty()) {
+        if (!out.empty())
+            out += "; ";
+        out += client_message_;
+    }
+    return out;
+}
+
+}  // namespace meld
+
+#endif

@@ -1,0 +1,142 @@
+// meld/operation.hpp — meld::operation<Endpoint>: the one template behind every call (`meld.crypto.quote(...)`).
+//
+// From the descriptor alone it builds the request (sans-io, detail/request_builder.hpp), hands the wire
+// request to the engine and decodes the answer into Endpoint::response_type. Every call accepts any Asio
+// completion token; the completion signature is void(error_code, response_type). The default token throws
+// meld::error (see with_diagnostics.hpp); pass a `diagnostics&` to get the details without exceptions.
+#ifndef MELD_OPERATION_HPP
+#define MELD_OPERATION_HPP
+
+#include <meld/client_params.hpp>
+#include <meld/detail/engine.hpp>
+#include <meld/detail/handler_forwarding.hpp>
+#include <meld/detail/path_template.hpp>
+#include <meld/detail/request_builder.hpp>
+#include <meld/diagnostics.hpp>
+#include <meld/json/decode.hpp>
+#include <meld/with_diagnostics.hpp>
+
+#include <boost/asio/async_result.hpp>
+
+#include <memory>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace meld {
+namespace detail {
+
+template <class Endpoint, class Handler>
+struct op_state {
+    Handler handler;
+    prepared_request req;
+    raw_response resp;
+    diagnostics local_diag;
+    diagnostics* diag;
+
+    op_state(Handler h, prepared_request r, diagnostics* d)
+        : handler(std::move(h)), req(std::move(r)), diag(d != nullptr ? d : &local_diag)
+    {
+    }
+};
+
+/// Decodes the engine's answer into the typed response and completes the user's handler.
+template <class Endpoint, class Handler>
+struct typed_completion {
+    std::unique_ptr<op_state<Endpoint, Handler>> st_;
+
+    void operator()(error_code ec)
+    {
+        typename Endpoint::response_type result{};
+        if (!ec) {
+            std::string msg;
+            std::string_view body = st_->resp.body;
+            if (body.empty())
+                body = "null";
+            if (auto dec = json::decode(body, result, &msg)) {
+                ec = dec;
+                detail_access::set_client_message(*st_->diag, "decoding the " + std::string(Endpoint::name) +
+                                                                  " response failed: " + msg);
+            }
+        }
+        auto handler = std::move(st_->handler);
+        st_.reset();
+        std::move(handler)(ec, std::move(result));
+    }
+};
+
+template <class Endpoint>
+struct operation_initiation {
+    using value_type = typename Endpoint::response_type;
+    engine* eng;
+    diagnostics* diag;
+
+    template <class Handler>
+    void operator()(Handler&& handler, prepared_request req)
+    {
+        using state_type = op_state<Endpoint, std::decay_t<Handler>>;
+        auto st = std::make_unique<state_type>(std::forward<Handler>(handler), std::move(req), diag);
+        auto& s = *st;
+        eng->async_execute(s.req, s.resp, *s.diag,
+                           typed_completion<Endpoint, std::decay_t<Handler>>{std::move(st)});
+    }
+};
+
+template <class T>
+concept completion_token_arg =
+    !std::is_same_v<std::decay_t<T>, call_params> && !std::is_same_v<std::decay_t<T>, diagnostics>;
+
+}  // namespace detail
+
+template <class Endpoint>
+class operation {
+    static_assert(detail::params_name_members<Endpoint>(),
+                  "every entry of Endpoint::params must name a member of Endpoint::request_type");
+    static_assert(detail::path_template_matches_request<Endpoint>(),
+                  "every {placeholder} of Endpoint::path must be a path member of the request, and vice versa");
+
+public:
+    using endpoint_type = Endpoint;
+    using request_type = typename Endpoint::request_type;
+    using response_type = typename Endpoint::response_type;
+
+    explicit operation(detail::engine& e) noexcept : engine_(&e) {}
+
+    /// Sends `req`; completes with void(error_code, response_type).
+    template <detail::completion_token_arg CompletionToken = default_token_t>
+    auto operator()(request_type const& req, CompletionToken&& token = CompletionToken{}) const
+    {
+        return (*this)(req, call_params{}, std::forward<CompletionToken>(token));
+    }
+
+    /// Same, with per-call overrides (Meld-Version, idempotency key, timeout).
+    template <detail::completion_token_arg CompletionToken = default_token_t>
+    auto operator()(request_type const& req, call_params const& opts, CompletionToken&& token = CompletionToken{}) const
+    {
+        return boost::asio::async_initiate<CompletionToken, void(error_code, response_type)>(
+            detail::operation_initiation<Endpoint>{engine_, nullptr}, token, detail::build_request<Endpoint>(req, opts));
+    }
+
+    /// Non-throwing form: failures fill `diag` (which must outlive the call) and complete with the error_code.
+    template <detail::completion_token_arg CompletionToken = boost::asio::use_awaitable_t<>>
+    auto operator()(request_type const& req, call_params const& opts, diagnostics& diag,
+                    CompletionToken&& token = CompletionToken{}) const
+    {
+        return boost::asio::async_initiate<CompletionToken, void(error_code, response_type)>(
+            detail::operation_initiation<Endpoint>{engine_, &diag}, token, detail::build_request<Endpoint>(req, opts));
+    }
+
+private:
+    detail::engine* engine_;
+};
+
+}  // namespace meld
+
+namespace boost::asio {
+template <template <class, class> class Associator, class Endpoint, class Handler, class DefaultCandidate>
+struct associator<Associator, meld::detail::typed_completion<Endpoint, Handler>, DefaultCandidate>
+    : meld::detail::forward_associator<Associator, Handler, DefaultCandidate,
+                                       meld::detail::typed_completion<Endpoint, Handler>> {};
+}  // namespace boost::asio
+
+#endif
