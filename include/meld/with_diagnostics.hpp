@@ -78,9 +78,10 @@ struct async_result<meld::with_diagnostics_t<Token>, void(meld::error_code, T)> 
     template <class Initiation, class RawToken, class... Args>
     static auto initiate(Initiation&& init, RawToken&& token, Args&&... args)
     {
+        auto& inner = token.token;  // async_initiate takes the token by lvalue reference
         return boost::asio::async_initiate<Token, void(std::exception_ptr, T)>(
-            meld::detail::diag_initiation<std::decay_t<Initiation>>{std::forward<Initiation>(init)},
-            std::forward<RawToken>(token).token, std::forward<Args>(args)...);
+            meld::detail::diag_initiation<std::decay_t<Initiation>>{std::forward<Initiation>(init)}, inner,
+            std::forward<Args>(args)...);
     }
 };
 

@@ -35,6 +35,9 @@
 #include <boost/system/system_error.hpp>
 
 #include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <openssl/x509_vfy.h>
 
 #include <atomic>
@@ -130,10 +133,14 @@ struct engine::impl {
     asio::awaitable<error_code> acquire(std::unique_ptr<pooled_connection>& out, clock::time_point deadline)
     {
         for (;;) {
-            if (!idle.empty()) {
+            while (!idle.empty()) {
                 out = std::move(idle.back());
                 idle.pop_back();
-                co_return error_code{};
+                if (still_usable(*out))
+                    co_return error_code{};
+                out->close();  // closed by the server while idle: never send a request into it
+                out.reset();
+                --open_count;
             }
             if (open_count < params.pool_size) {
                 ++open_count;
@@ -151,6 +158,17 @@ struct engine::impl {
                 co_return make_error_code(asio::error::operation_aborted);
             // woken by release(): look again
         }
+    }
+
+    /// An idle connection is usable if the server has neither closed it nor sent anything unsolicited:
+    /// a non-blocking peek must find no data (EAGAIN). Checked before every reuse, like curl does.
+    static bool still_usable(pooled_connection& c)
+    {
+        if (!c.open || c.buffer.size() != 0)
+            return false;
+        char byte;
+        auto const n = ::recv(c.tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     }
 
     void release(std::unique_ptr<pooled_connection> c, bool reusable)

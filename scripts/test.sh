@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# scripts/test.sh — build and run every test: gcc (Debug), gcc with ASan+UBSan, clang 14; warnings are errors.
+# Installs the Debian packages it needs first (scripts/deps.sh). Set MELD_TSAN=1 to add the TSan build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MELD_WITH_CLANG=1 scripts/deps.sh
+presets=(dev asan clang)
+[ "${MELD_TSAN:-0}" = 1 ] && presets+=(tsan)
+for preset in "${presets[@]}"; do
+  echo "=== meld-cpp: workflow '$preset' ==="
+  cmake --workflow --preset "$preset"
+done
