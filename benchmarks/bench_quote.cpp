@@ -7,6 +7,7 @@
 #include <meld/client.hpp>
 #include <meld/sandbox/server.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>

@@ -36,37 +36,43 @@ std::string show(std::optional<T> const& v)
 asio::awaitable<void> demo(meld::client& meld)
 {
     // 1. What would 100 USD of BTC cost, per provider?
-    auto quotes = co_await meld.crypto.quote({.countryCode = "US",
-                                              .destinationCurrencyCode = "BTC",
-                                              .sourceAmount = meld::decimal{"100"},
-                                              .sourceCurrencyCode = "USD"});
+    // (Requests are named variables, not temporaries inside the co_await expression: gcc 12 destroys such
+    //  aggregate temporaries twice — a compiler bug fixed in gcc 13; clang is not affected.)
+    meld::crypto::quote_request const quote_req{.countryCode = "US",
+                                                .destinationCurrencyCode = "BTC",
+                                                .sourceAmount = meld::decimal{"100"},
+                                                .sourceCurrencyCode = "USD"};
+    auto quotes = co_await meld.crypto.quote(quote_req);
     std::cout << "Quotes for 100 USD -> BTC:\n";
     for (auto const& q : quotes.quotes.value_or(std::vector<meld::crypto::crypto_quote>{}))
         std::cout << "  " << show(q.serviceProvider) << ": " << show(q.destinationAmount) << " BTC, fee "
                   << show(q.totalFee) << " " << show(q.sourceCurrencyCode) << ", rate " << show(q.exchangeRate)
                   << "\n";
 
-    // 2. Open a widget session with the first provider.
-    auto session = co_await meld.crypto.create_widget_session(
-        {.externalCustomerId = "user_123",
-         .externalSessionId = "demo-session-1",
-         .sessionData = meld::crypto::crypto_buy_session_data{.countryCode = "US",
-                                                              .destinationCurrencyCode = "BTC",
-                                                              .redirectUrl = "https://yourapp.com/transaction-complete",
-                                                              .serviceProvider = meld::crypto::service_provider::TRANSAK,
-                                                              .sourceAmount = "100",
-                                                              .sourceCurrencyCode = "USD",
-                                                              .walletAddress = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"},
-         .sessionType = meld::crypto::session_type::BUY});
+    // 2. Open a widget session with the provider.
+    meld::crypto::create_widget_session_request const session_req{
+        .externalCustomerId = "user_123",
+        .externalSessionId = "demo-session-1",
+        .sessionData = meld::crypto::crypto_buy_session_data{.countryCode = "US",
+                                                             .destinationCurrencyCode = "BTC",
+                                                             .redirectUrl = "https://yourapp.com/transaction-complete",
+                                                             .serviceProvider = meld::crypto::service_provider::TRANSAK,
+                                                             .sourceAmount = "100",
+                                                             .sourceCurrencyCode = "USD",
+                                                             .walletAddress = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"},
+        .sessionType = meld::crypto::session_type::BUY};
+    auto session = co_await meld.crypto.create_widget_session(session_req);
     std::cout << "\nWidget session " << show(session.id) << "\n  open: " << show(session.widgetUrl) << "\n";
 
     // 3. Find the transaction that session created, then fetch it by id.
-    auto page = co_await meld.payments.transactions.search({.limit = 5, .sessionIds = std::vector{*session.id}});
+    meld::payments::transactions_search_request const by_session{.limit = 5, .sessionIds = std::vector{*session.id}};
+    auto page = co_await meld.payments.transactions.search(by_session);
     auto const& rows = page.transactions.value_or(decltype(page.transactions)::value_type{});
     std::cout << "\nTransactions for the session: " << rows.size() << "\n";
     if (rows.empty() || !rows.front().id)
         co_return;
-    auto tx = co_await meld.payments.transactions.get({.id = *rows.front().id});
+    meld::payments::transactions_get_request const get_req{.id = *rows.front().id};
+    auto tx = co_await meld.payments.transactions.get(get_req);
     auto const& t = tx.transaction.value();
     std::cout << "Transaction " << show(t.id) << "\n  status:      " << show(t.status)
               << "\n  type:        " << show(t.transactionType) << "\n  source:      " << show(t.sourceAmount)

@@ -12,7 +12,7 @@
 
 namespace meld {
 
-/// Meld's hosted environments.
+/// Meld's hosted environments (the local emulator is meld::emulator::server, <meld/sandbox/server.hpp>).
 inline constexpr std::string_view sandbox = "https://api-sb.meld.io";
 inline constexpr std::string_view production = "https://api.meld.io";
 

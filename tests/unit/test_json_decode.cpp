@@ -411,6 +411,9 @@ TEST_CASE("json decode: integers are range-checked")
     CHECK(failure<numbers>(R"({"i64":99999999999999999999})") == "$.i64: integer out of range");
     CHECK(failure<numbers>(R"({"i64":1.5})") == "$.i64: expected an integer, got a fraction or an out-of-range number");
     CHECK(failure<numbers>(R"({"i32":"12abc"})") == "$.i32: expected an integer, got a string that is not a number");
+    CHECK(failure<numbers>(R"({"i32":true})") == "$.i32: expected an integer, got a boolean");
+    CHECK(failure<numbers>(R"({"d":1e10000})") == "$.d: number out of range");  // beyond decimal's exponent limit
+    CHECK(failure<numbers>(R"({"d":""})") == "$.d: expected a number, got a string that is not a number");
 }
 
 TEST_CASE("json decode: incompatible shapes name the path")
@@ -471,6 +474,11 @@ TEST_CASE("json decode: duplicate keys, last one wins")
     CHECK(r.message == "b");
     REQUIRE(r.quotes);
     CHECK(r.quotes->empty());
+    plain p;
+    REQUIRE_FALSE(decode(R"({"ramp":{"rampScore":1},"ramp":{"lowKyc":true},"tags":["a"],"tags":["b"]})", p));
+    CHECK_FALSE(p.ramp.rampScore);  // the second object replaces the first
+    CHECK(p.ramp.lowKyc == true);
+    CHECK(p.tags == std::vector<std::string>{"b"});
     std::map<std::string, int, std::less<>> m;
     REQUIRE_FALSE(decode(R"({"a":1,"b":2,"a":3})", m));
     CHECK(m.at("a") == 3);

@@ -6,7 +6,8 @@ Usage:
     generate.py --specs <dir with *.json> --check <repo root>   regenerate into a temp dir, exit 1 on any difference
 
 Inputs besides the specs (next to this script):
-    names.json     spec file stem -> API group; "METHOD /path" -> C++ call path ("crypto.quote").
+    names.json     spec file stem -> API group; "METHOD /path" -> C++ call path ("crypto.quote");
+                   optional per-spec "type_names" (schema -> C++ name) for schemas named meaninglessly.
                    Operations without an entry (or with null) are not generated.
     overlays.json  documented-reality additions to spec schemas (fields the specs omit).
 
@@ -286,21 +287,22 @@ class GroupModel:
     # ---- pass A: reachability and modes ---------------------------------------------------------------------
 
     def walk(self, node, mode: str):
-        if isinstance(node, dict):
-            name, target = self.deref(node) if "$ref" in node else (None, None)
-            if name is not None:
-                modes = self.reach.setdefault(name, set())
-                if mode in modes:
-                    return
+        """Marks every component schema reachable from `node` as used in `mode` ("req" / "resp")."""
+        if not isinstance(node, dict):
+            return
+        if "$ref" in node:
+            name, target = self.deref(node)
+            modes = self.reach.setdefault(name, set())
+            if mode not in modes:
                 modes.add(mode)
                 self.walk(target, mode)
-                return
-            for k, v in node.items():
-                if k in ("example", "examples", "description", "enum", "default", "discriminator"):
-                    continue
-                self.walk(v, mode)
-        elif isinstance(node, list):
-            for v in node:
+            return
+        for v in node.get("properties", {}).values():
+            self.walk(v, mode)
+        for key in ("items", "additionalProperties", "not"):
+            self.walk(node.get(key), mode)
+        for key in ("allOf", "oneOf", "anyOf"):
+            for v in node.get(key, []):
                 self.walk(v, mode)
 
     def walk_body(self, schema: dict):
@@ -309,10 +311,18 @@ class GroupModel:
         for v in props.values():
             self.walk(v, "req")
 
-    def assign_schema_names(self):
+    def assign_schema_names(self, overrides: dict[str, str]):
+        """snake_case of the schema name without its version date, unless that collides (then the date stays
+        as a suffix); names.json "type_names" overrides a spec's meaningless names (Response1)."""
+        for n, cpp in overrides.items():
+            if n not in self.schemas:
+                raise GenError(f"names.json type_names: {n} is not a schema of {self.spec_file}")
+            if n in self.reach:
+                self.schema_names[n] = cpp
         stripped: dict[str, list[str]] = {}
         for n in sorted(self.reach):
-            stripped.setdefault(snake(strip_version(n)), []).append(n)
+            if n not in overrides:
+                stripped.setdefault(snake(strip_version(n)), []).append(n)
         for base, names in stripped.items():
             if len(names) == 1:
                 self.schema_names[names[0]] = base
@@ -342,7 +352,7 @@ class GroupModel:
             if len(parts) == 1:
                 return self.type_of(parts[0], owner, prop, mode)
         if self.is_object_like(node):
-            name = f"{owner}_{snake(prop)}"
+            name = self.inline_name(f"{owner}_{snake(prop)}", f"{owner}.{prop}")
             self.build_struct(name, node, mode, origin=f"{owner}.{prop}")
             return T("struct", name)
         t = node.get("type")
@@ -370,6 +380,13 @@ class GroupModel:
                 return T("map", self.type_of(ap, owner, prop + "Value", mode))
             return RAW
         raise GenError(f"{self.group}: unsupported schema type {t!r} at {owner}.{prop}")
+
+    def inline_name(self, name: str, origin: str) -> str:
+        """Name of an inline object's struct; `_object` is appended while the name belongs to something else."""
+        taken_by_schema = set(self.schema_names.values())
+        while name in taken_by_schema or (name in self.structs and self.structs[name].origin != origin):
+            name += "_object"
+        return name
 
     def component_type(self, name: str, target: dict) -> T:
         cname = self.schema_names[name]
@@ -481,10 +498,12 @@ class GroupModel:
         return ident
 
     def build_struct(self, name: str, node: dict, mode: str, origin: str, extra_front: list[Member] = ()):
-        if name in self.structs or name in self._building:
-            if name in self._building:
-                raise GenError(f"{self.group}: recursive schema through {name} (needs indirection)")
+        if name in self._building:
+            raise GenError(f"{self.group}: recursive schema through {name} (needs indirection)")
+        if name in self.structs:
             existing = self.structs[name]
+            if existing.origin != origin:
+                raise GenError(f"{self.group}: type name {name} wanted by {existing.origin} and {origin}")
             if existing.mode != mode:
                 raise GenError(f"{self.group}: {name} needed in two modes")
             return
@@ -949,7 +968,9 @@ this file is generated from it. The table follows these rules:
   the call options. Query parameters documented as comma-separated lists are `std::vector`s.
 * **Model types** = snake_case of the schema name with its version date removed (`CryptoQuote20260203` ->
   `crypto_quote`) unless two schemas of the group would then collide: those keep the date as a suffix
-  (`payment_transaction_response_20250304`). Inline objects are `<owner>_<property>`. Enums are named after
+  (`payment_transaction_response_20250304`). Meaningless spec names are renamed in `names.json`
+  (`type_names`: network partners' `Response1` -> `kyc_limit_response`). Inline objects are
+  `<owner>_<property>`. Enums are named after
   their property, singular for arrays (`service_provider`), prefixed with the owning model for one-word
   properties (`customer_status`); identical value lists are one type; when distinct enums want the same name,
   the most used keeps it and the others are prefixed with their owning model (`crypto_quote_service_provider`).
@@ -1026,6 +1047,10 @@ def build(specs_dir: Path) -> tuple[dict[str, str], list[str]]:
             for method, op in item.items():
                 if method not in HTTP_METHODS:
                     continue
+                if item.get("parameters"):  # path-item parameters apply unless the operation redeclares them
+                    own = {(q.get("name"), q.get("in")) for q in op.get("parameters", [])}
+                    inherited = [q for q in item["parameters"] if (q.get("name"), q.get("in")) not in own]
+                    op = {**op, "parameters": inherited + op.get("parameters", [])}
                 seen_ops.setdefault(f"{method.upper()} {path}", []).append((key, fname, spec, op))
     skipped: list[str] = []
     selected: list[tuple[str, str, str, dict, dict]] = []
@@ -1061,8 +1086,10 @@ def build(specs_dir: Path) -> tuple[dict[str, str], list[str]]:
         resp = success_schema(op)
         if resp is not None:
             gm.walk(resp, "resp")
-    for gm in groups.values():
-        gm.assign_schema_names()
+    type_names = names_cfg.get("type_names", {})
+    for key, group in group_of_spec.items():
+        if group in groups:
+            groups[group].assign_schema_names(type_names.get(key, {}))
 
     # pass B: operations and their types
     for call, mp, key, spec, op in sorted(selected, key=lambda s: s[0]):
@@ -1155,7 +1182,7 @@ def build_operation(gm: GroupModel, call: str, mp: str, spec: dict, op: dict) ->
         for prop, sub in props.items():
             t = gm.type_of(sub, req_name, prop, "req")
             members.append(Member(prop, gm.member_ident(req_name, prop), t, body_required and prop in required))
-    if req_name in gm.structs:
+    if req_name in gm.structs or req_name in gm.schema_names.values():
         raise GenError(f"{mp}: request type name {req_name} collides with a model")
     gm.build_struct(req_name, {"type": "object"}, "req", origin=f"request of {call}", extra_front=members)
     o.request = gm.structs[req_name]

@@ -113,8 +113,9 @@ void append_path(std::string& out, typename Endpoint::request_type const& req)
         auto const close = path.find('}', open);
         auto const name = path.substr(open + 1, close - open - 1);
         boost::mp11::mp_for_each<public_members<typename Endpoint::request_type>>([&](auto d) {
-            if (std::string_view(d.name) == name)
-                append_param_value(out, req.*d.pointer);
+            if constexpr (location_of<Endpoint>(d.name) == param_in::path)
+                if (std::string_view(d.name) == name)
+                    append_param_value(out, req.*d.pointer);
         });
         i = close + 1;
     }

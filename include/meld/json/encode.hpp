@@ -58,7 +58,7 @@ std::size_t write_members(std::string& out, T const& v, Pred& keep)
         if (n++ != 0) out += ',';
         append_escaped(out, d.name);
         out += ':';
-        write(out, m);
+        detail::write(out, m);
     });
     return n;
 }
@@ -84,7 +84,7 @@ void write(std::string& out, T const& v)
         out += v.empty() ? std::string_view("null") : v.text();
     } else if constexpr (is_optional<T>::value) {
         if (v)
-            write(out, *v);
+            detail::write(out, *v);
         else
             out += "null";
     } else if constexpr (is_vector<T>::value) {
@@ -93,7 +93,7 @@ void write(std::string& out, T const& v)
         for (auto const& e : v) {
             if (!first) out += ',';
             first = false;
-            write(out, e);
+            detail::write(out, e);
         }
         out += ']';
     } else if constexpr (is_string_map<T>::value) {
@@ -104,11 +104,11 @@ void write(std::string& out, T const& v)
             first = false;
             append_escaped(out, k);
             out += ':';
-            write(out, e);
+            detail::write(out, e);
         }
         out += '}';
     } else if constexpr (is_variant<T>::value) {
-        std::visit([&out](auto const& alt) { write(out, alt); }, v);
+        std::visit([&out](auto const& alt) { detail::write(out, alt); }, v);
     } else if constexpr (described_struct<T>) {
         auto all = [](std::string_view) { return true; };
         out += '{';

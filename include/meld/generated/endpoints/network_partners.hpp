@@ -33,7 +33,7 @@ struct supported_currencies {
     static constexpr meld::http_method method = meld::http_method::get;
     static constexpr std::string_view path = "/network-partner/supported/currencies";
     using request_type = ::meld::network_partners::supported_currencies_request;
-    using response_type = ::meld::network_partners::currency_response1;
+    using response_type = ::meld::network_partners::currency_response;
     static constexpr std::array<meld::param_location, 9> params{{
         {"category", meld::param_in::query, "category"},
         {"country", meld::param_in::query, "country"},
@@ -54,7 +54,7 @@ struct supported_fiat_limits {
     static constexpr meld::http_method method = meld::http_method::get;
     static constexpr std::string_view path = "/network-partner/supported/fiat-limits";
     using request_type = ::meld::network_partners::supported_fiat_limits_request;
-    using response_type = ::meld::network_partners::response;
+    using response_type = ::meld::network_partners::fiat_limit_response;
     static constexpr std::array<meld::param_location, 8> params{{
         {"category", meld::param_in::query, "category"},
         {"country", meld::param_in::query, "country"},
@@ -74,7 +74,7 @@ struct supported_kyc_limits {
     static constexpr meld::http_method method = meld::http_method::get;
     static constexpr std::string_view path = "/network-partner/supported/kyc-limits";
     using request_type = ::meld::network_partners::supported_kyc_limits_request;
-    using response_type = ::meld::network_partners::response1;
+    using response_type = ::meld::network_partners::kyc_limit_response;
     static constexpr std::array<meld::param_location, 6> params{{
         {"category", meld::param_in::query, "category"},
         {"country", meld::param_in::query, "country"},

@@ -121,10 +121,10 @@ struct currency {
 };
 BOOST_DESCRIBE_STRUCT(currency, (), (currencyCode, name, decimalPlaces, type, chainCode, contract, symbol))
 
-struct currency_response1 {
+struct currency_response {
     std::optional<std::vector<currency>> currencies{};
 };
-BOOST_DESCRIBE_STRUCT(currency_response1, (), (currencies))
+BOOST_DESCRIBE_STRUCT(currency_response, (), (currencies))
 
 struct supported_fiat_limits_request {
     std::optional<::meld::network_partners::category> category{};
@@ -151,10 +151,10 @@ struct provider_fiat_limit {
 };
 BOOST_DESCRIBE_STRUCT(provider_fiat_limit, (), (provider, category, countryCode, currencyCode, paymentMethod, min, max))
 
-struct response {
+struct fiat_limit_response {
     std::optional<std::vector<provider_fiat_limit>> fiatLimits{};
 };
-BOOST_DESCRIBE_STRUCT(response, (), (fiatLimits))
+BOOST_DESCRIBE_STRUCT(fiat_limit_response, (), (fiatLimits))
 
 struct supported_kyc_limits_request {
     std::optional<::meld::network_partners::category> category{};
@@ -182,10 +182,10 @@ BOOST_DESCRIBE_STRUCT(provider_kyc_limit, (), (
     provider, category, countryCode, limitType, currencyCode, level1, level2, level3
 ))
 
-struct response1 {
+struct kyc_limit_response {
     std::optional<std::vector<provider_kyc_limit>> kycLimits{};
 };
-BOOST_DESCRIBE_STRUCT(response1, (), (kycLimits))
+BOOST_DESCRIBE_STRUCT(kyc_limit_response, (), (kycLimits))
 
 struct supported_partners_request {
     std::optional<::meld::network_partners::category> category{};
@@ -294,7 +294,7 @@ struct limit {
 };
 BOOST_DESCRIBE_STRUCT(limit, (), (currencyCode, min, max))
 
-struct payment_method2 {
+struct route_payment_method {
     std::optional<payment_type> paymentType{};
     std::optional<std::string> name{};
     std::optional<std::string> partnerMethodName{};
@@ -303,7 +303,7 @@ struct payment_method2 {
     std::optional<bool> headlessSupported{};
     std::optional<card_render_mode> cardRenderMode{};
 };
-BOOST_DESCRIBE_STRUCT(payment_method2, (), (
+BOOST_DESCRIBE_STRUCT(route_payment_method, (), (
     paymentType, name, partnerMethodName, limits, logo, headlessSupported, cardRenderMode
 ))
 
@@ -311,7 +311,7 @@ struct supported_route {
     std::optional<std::string> partner{};
     std::optional<std::string> source{};
     std::optional<std::string> destination{};
-    std::optional<std::vector<payment_method2>> paymentMethods{};
+    std::optional<std::vector<route_payment_method>> paymentMethods{};
     std::optional<std::vector<provider_kyc_limit>> kycLimits{};
 };
 BOOST_DESCRIBE_STRUCT(supported_route, (), (partner, source, destination, paymentMethods, kycLimits))

@@ -2,8 +2,8 @@
 //
 // Each decodable type T has one constexpr `sink` (sink_of<T>()) telling the SAX handler how to store a
 // string, a number, a bool or null into a T, or how to open it as an object (member lookup) or an array
-// (append an element). Structs get a constexpr table of their described members; lookup compares
-// string_views starting after the last member matched (keys usually arrive in declaration order).
+// (append an element). Structs get a constexpr table of their described members and a constexpr index
+// sorted by name: lookup tries the member after the last one matched, then binary-searches.
 #ifndef MELD_JSON_DETAIL_SINKS_HPP
 #define MELD_JSON_DETAIL_SINKS_HPP
 
@@ -19,6 +19,7 @@
 #include <boost/json/value.hpp>
 #include <boost/mp11/algorithm.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstddef>
@@ -128,19 +129,37 @@ template <class T>
 inline constexpr auto member_table =
     make_member_table<T>(boost::describe::describe_members<T, member_modifiers>{});
 
+/// Indices of member_table<T> sorted by name, for binary search.
+template <class T>
+constexpr auto make_sorted_members() noexcept
+{
+    constexpr auto const& table = member_table<T>;
+    std::array<std::size_t, table.size()> idx{};
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::sort(idx.begin(), idx.end(), [](std::size_t a, std::size_t b) { return table[a].name < table[b].name; });
+    return idx;
+}
+
+template <class T>
+inline constexpr auto sorted_members = make_sorted_members<T>();
+
+/// The member named `key`: first where the previous match ended (keys usually follow declaration
+/// order), else a binary search. No allocation.
 template <class T>
 slot find_member(void* p, std::string_view key, std::size_t& hint, std::string_view& name)
 {
     constexpr auto const& table = member_table<T>;
-    constexpr std::size_t n = table.size();
-    for (std::size_t k = 0, i = hint; k < n; ++k, i = i + 1 == n ? 0 : i + 1) {
-        if (table[i].name == key) {
-            hint = i + 1 == n ? 0 : i + 1;
-            name = table[i].name;
-            return {table[i].get(p), table[i].vt()};
-        }
+    constexpr auto const& sorted = sorted_members<T>;
+    std::size_t i = hint;
+    if (i >= table.size() || table[i].name != key) {
+        auto const it = std::lower_bound(sorted.begin(), sorted.end(), key,
+                                         [](std::size_t m, std::string_view k) { return table[m].name < k; });
+        if (it == sorted.end() || table[*it].name != key) return {};
+        i = *it;
     }
-    return {};
+    hint = i + 1;
+    name = table[i].name;
+    return {table[i].get(p), table[i].vt()};
 }
 
 // ---- oneOf ----------------------------------------------------------------------------------------------
@@ -150,7 +169,7 @@ template <class V, std::size_t I>
 bool try_alternative(V& out, std::string_view text, std::string& problem, std::size_t* matched)
 {
     std::variant_alternative_t<I, V> alt{};
-    if (decode_counted(text, alt, &problem, matched)) return false;
+    if (detail::decode_counted(text, alt, &problem, matched)) return false;
     out.template emplace<I>(std::move(alt));
     return true;
 }
