@@ -316,9 +316,12 @@ asio::awaitable<void> server::impl::run_session(std::shared_ptr<session<Stream>>
             tcp_layer.expires_after(write_timeout);
             bool close = !keep_alive;
             if (script && script->raw) {
+                // The server cannot know where raw bytes leave the HTTP framing: always close afterwards.
                 auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(*script->raw), tuple_awaitable);
+                (void)wec;
                 (void)wn;
-                if (wec) break;
+                graceful = false;
+                break;
             } else {
                 detail::http_answer answer;
                 if (script) {

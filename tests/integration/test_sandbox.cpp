@@ -693,7 +693,18 @@ TEST_CASE("sandbox scripted responses", "[sandbox][script]") {
         CHECK(r.res.body() == "hello");
         CHECK(r.res[http::field::content_type] == "text/plain");
 
-        rs.srv.script("GET", "/garbage", {.close_after = true, .raw = std::string("not http at all")});
+        // A truncated response: the server closes after the raw bytes, so the client sees an early close.
+        rs.srv.script("GET", "/truncated", {.raw = std::string("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{")});
+        {
+            asio::io_context ioc;
+            client c{ioc, rs.srv};
+            REQUIRE_FALSE(c.connect());
+            auto t = c.request("GET", "/truncated", {}, {{"Authorization", auth}}, 2s);
+            CHECK(t.ec);
+            CHECK(t.ec != beast::error::timeout);
+        }
+
+        rs.srv.script("GET", "/garbage", {.raw = std::string("not http at all")});
         asio::io_context ioc;
         client c{ioc, rs.srv};
         REQUIRE_FALSE(c.connect());

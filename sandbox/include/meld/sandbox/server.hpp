@@ -54,7 +54,7 @@ struct scripted_response {
     std::chrono::milliseconds delay{0};
     bool close_after = false;          ///< close the connection (TCP) right after answering
     bool stall = false;                ///< read the request, never answer (until the client gives up)
-    std::optional<std::string> raw{};  ///< send these bytes verbatim instead of an HTTP response
+    std::optional<std::string> raw{};  ///< send these bytes verbatim instead of an HTTP response, then close
 };
 
 struct recorded_request {
