@@ -1,5 +1,6 @@
 // Unit tests (sans-io) for detail/request_builder.hpp and detail/path_template.hpp: URL, query, headers, body.
 #include <meld/detail/request_builder.hpp>
+#include <meld/json/decode.hpp>
 
 #include <boost/describe/class.hpp>
 
@@ -123,4 +124,28 @@ TEST_CASE("request_builder: GET has no body; idempotency key ignored where the e
     CHECK(p.body.empty());
     CHECK(p.idempotency_key.empty());
     CHECK(p.replayable());
+}
+
+static_assert(meld::json::wire_name("_3ds") == "3ds");
+static_assert(meld::json::wire_name("public_") == "public");
+static_assert(meld::json::wire_name("sourceAmount") == "sourceAmount");
+static_assert(meld::json::wire_name("_") == "_");
+
+namespace {
+struct escaped_names {
+    std::optional<std::string> _3ds{};
+    std::optional<std::string> public_{};
+};
+BOOST_DESCRIBE_STRUCT(escaped_names, (), (_3ds, public_))
+}  // namespace
+
+TEST_CASE("request_builder: members escaped by the generator travel under their JSON names")
+{
+    std::string out;
+    meld::json::encode(escaped_names{._3ds = "x", .public_ = "p"}, out);
+    CHECK(out == R"({"3ds":"x","public":"p"})");
+    escaped_names back;
+    REQUIRE_FALSE(meld::json::decode(R"({"3ds":"y","public":"q"})", back));
+    CHECK(back._3ds == "y");
+    CHECK(back.public_ == "q");
 }

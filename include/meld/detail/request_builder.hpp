@@ -11,6 +11,7 @@
 #include <meld/detail/http_request.hpp>
 #include <meld/detail/path_template.hpp>
 #include <meld/json/encode.hpp>
+#include <meld/json/traits.hpp>
 #include <meld/open_enum.hpp>
 #include <meld/timestamp.hpp>
 
@@ -132,7 +133,7 @@ void append_query(std::string& out, typename Endpoint::request_type const& req)
                 return;
             out.push_back(sep);
             sep = '&';
-            append_pct_encoded(out, d.name);
+            append_pct_encoded(out, json::wire_name(d.name));
             out.push_back('=');
             append_param_value(out, v);
         }
@@ -155,7 +156,7 @@ void append_body(std::string& out, typename Endpoint::request_type const& req)
                 out.push_back(',');
             first = false;
             out.push_back('"');
-            out.append(d.name);  // JSON names are plain identifiers: no escaping needed
+            out.append(json::wire_name(d.name));  // JSON names are plain identifiers: no escaping needed
             out += "\":";
             json::encode(v, out);
         }

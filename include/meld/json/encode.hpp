@@ -56,7 +56,7 @@ std::size_t write_members(std::string& out, T const& v, Pred& keep)
         }
         if (!keep(std::string_view(d.name))) return;
         if (n++ != 0) out += ',';
-        append_escaped(out, d.name);
+        append_escaped(out, wire_name(d.name));
         out += ':';
         detail::write(out, m);
     });

@@ -40,6 +40,18 @@ concept has_discriminator = requires(std::string_view tag) {
 template <class T>
 concept described_struct = std::is_class_v<T> && boost::describe::has_describe_members<T>::value;
 
+/// The JSON name of a described member. Member names are the JSON names, except where a JSON name is not a
+/// C++ identifier: the generator then prefixes '_' before a leading digit (`3ds` -> `_3ds`) and appends '_'
+/// to keywords and macro-prone names (`public` -> `public_`). This undoes both escapes.
+constexpr std::string_view wire_name(std::string_view member) noexcept
+{
+    if (member.size() > 1 && member.front() == '_' && member[1] >= '0' && member[1] <= '9')
+        member.remove_prefix(1);
+    if (member.size() > 1 && member.back() == '_')
+        member.remove_suffix(1);
+    return member;
+}
+
 namespace detail {
 
 template <class T> struct is_optional : std::false_type {};

@@ -122,7 +122,7 @@ template <class T, template <class...> class L, class... D>
 constexpr std::array<member_entry, sizeof...(D)> make_member_table(L<D...>) noexcept
 {
     return {{member_entry{
-        D::name, &sink_of<std::remove_cvref_t<decltype(std::declval<T&>().*D::pointer)>>, &member_address<T, D>}...}};
+        wire_name(D::name), &sink_of<std::remove_cvref_t<decltype(std::declval<T&>().*D::pointer)>>, &member_address<T, D>}...}};
 }
 
 template <class T>
