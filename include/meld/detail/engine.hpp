@@ -19,13 +19,22 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 
 namespace meld::detail {
+
+/// How an API authenticates and versions its calls. Meld: `Authorization: BASIC <key>` + `Meld-Version`;
+/// other APIs served by the same engine (e.g. Bleepay) use another header and no version.
+struct api_profile {
+    std::string auth_header = "Authorization";
+    std::string auth_prefix = "BASIC ";  ///< the secret (client_params::api_key) follows it
+    bool send_meld_version = true;
+};
 
 class engine : public std::enable_shared_from_this<engine> {
 public:
     /// Validates `params` (base URL, TLS opt-out); throws boost::system::system_error if they are unusable.
-    MELD_DECL engine(boost::asio::any_io_executor ex, client_params params);
+    MELD_DECL engine(boost::asio::any_io_executor ex, client_params params, api_profile profile = {});
     MELD_DECL ~engine();
     engine(engine const&) = delete;
     engine& operator=(engine const&) = delete;

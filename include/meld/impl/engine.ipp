@@ -76,14 +76,16 @@ struct engine::impl {
     client_params params;
     base_url_info url;
     asio::ssl::context ssl_ctx{asio::ssl::context::tls_client};
-    std::string authorization;  // "BASIC <key>": secret, never copied into messages
+    api_profile profile;
+    std::string authorization;  // e.g. "BASIC <key>": secret, never copied into messages
     std::string user_agent;
     std::vector<std::unique_ptr<pooled_connection>> idle;
     std::size_t open_count = 0;  // idle + busy + connecting; bounded by params.pool_size
     std::list<asio::steady_timer*> waiters;
     std::atomic<std::size_t> opened{0};
 
-    impl(asio::any_io_executor ex, client_params p) : strand(asio::make_strand(ex)), params(std::move(p))
+    impl(asio::any_io_executor ex, client_params p, api_profile prof)
+        : strand(asio::make_strand(ex)), params(std::move(p)), profile(std::move(prof))
     {
         std::string msg;
         if (auto ec = parse_base_url(params.base_url, url, msg))
@@ -95,7 +97,7 @@ struct engine::impl {
             params.pool_size = 1;
         if (url.tls)
             configure_tls();
-        authorization = "BASIC " + params.api_key;
+        authorization = profile.auth_prefix + params.api_key;
         user_agent = "meld-cpp/" MELD_VERSION_STRING " (Boost.Beast)";
         if (!params.app_info.empty())
             user_agent += " " + params.app_info;
@@ -318,7 +320,7 @@ struct engine::impl {
     {
         auto const& version = req.meld_version.empty() ? params.meld_version : req.meld_version;
         bool ok = header_safe(version) && header_safe(req.idempotency_key) && header_safe(req.target) &&
-                  header_safe(params.api_key) && header_safe(params.app_info);
+                  header_safe(authorization) && header_safe(params.app_info);
         for (auto const& [name, value] : req.headers)
             ok = ok && header_safe(value);
         if (!ok) {
@@ -332,8 +334,9 @@ struct engine::impl {
         msg.set(http::field::user_agent, user_agent);
         msg.set(http::field::accept, "application/json");
         if (req.requires_auth || !params.api_key.empty())
-            msg.set(http::field::authorization, authorization);
-        msg.set("Meld-Version", version);
+            msg.set(profile.auth_header, authorization);
+        if (profile.send_meld_version)
+            msg.set("Meld-Version", version);
         if (!req.idempotency_key.empty())
             msg.set("X-Idempotency-Key", req.idempotency_key);
         for (auto const& [name, value] : req.headers)
@@ -414,8 +417,8 @@ struct associator<Associator, meld::detail::spawn_completion, DefaultCandidate>
 
 namespace meld::detail {
 
-MELD_DECL engine::engine(asio::any_io_executor ex, client_params params)
-    : impl_(std::make_unique<impl>(std::move(ex), std::move(params)))
+MELD_DECL engine::engine(asio::any_io_executor ex, client_params params, api_profile profile)
+    : impl_(std::make_unique<impl>(std::move(ex), std::move(params), std::move(profile)))
 {
 }
 
