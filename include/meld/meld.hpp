@@ -22,4 +22,7 @@
 #include <meld/service_providers.hpp>
 #include <meld/webhooks.hpp>
 
+#include <meld/bleepay.hpp>  // the Bleepay widget deposit session (a separate vendor, same machinery)
+#include <meld/webhook.hpp>  // webhook signature verification, typed events, dedupe
+
 #endif

@@ -3,6 +3,8 @@
 // Request bodies are parsed with boost::json to *read* fields. Answers are always composed as text from the
 // embedded fixtures (never re-serialized through a DOM), so documented numbers such as 100.00 survive.
 #include "api.hpp"
+#include "pager.hpp"
+#include "validation.hpp"
 
 #include <meld/sandbox/fixtures.hpp>
 
@@ -152,6 +154,61 @@ bool is_json_number(std::string_view s) {
     return i == s.size();
 }
 
+/// Raw text of the value of top-level member `key` in the JSON object text `body` (no DOM, so a number keeps
+/// its spelling: 10.50 stays 10.50). Empty when absent. Assumes `body` is valid JSON (checked before).
+std::string_view raw_member(std::string_view body, std::string_view key) {
+    int depth = 0;
+    bool in_string = false;
+    std::size_t string_start = 0;
+    std::string_view last_key;
+    bool expect_value = false;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        char const c = body[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') {
+                in_string = false;
+                if (depth == 1 && !expect_value) last_key = body.substr(string_start, i - string_start);
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+            string_start = i + 1;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == ',' && depth == 1) {
+            expect_value = false;
+        } else if (c == ':' && depth == 1) {
+            expect_value = true;
+            if (last_key == key) {
+                std::size_t b = i + 1;
+                while (b < body.size() && std::isspace(static_cast<unsigned char>(body[b]))) ++b;
+                std::size_t e = b;
+                int d = 0;
+                bool str = false;
+                for (; e < body.size(); ++e) {
+                    char const x = body[e];
+                    if (str) {
+                        if (x == '\\') ++e;
+                        else if (x == '"') str = false;
+                        continue;
+                    }
+                    if (x == '"') str = true;
+                    else if (x == '{' || x == '[') ++d;
+                    else if ((x == '}' || x == ']') && d-- == 0) break;
+                    else if (x == ',' && d == 0) break;
+                }
+                while (e > b && std::isspace(static_cast<unsigned char>(body[e - 1]))) --e;
+                return body.substr(b, e - b);
+            }
+        }
+    }
+    return {};
+}
+
 /// Deterministic UUID-shaped provider transaction id for seeded row `k`.
 std::string seeded_uuid(std::uint64_t k) {
     static constexpr char hex[] = "0123456789abcdef";
@@ -295,16 +352,26 @@ struct customer_rec {
     std::string name_json = "null";
     opt_string email, phone, date_of_birth;
     std::string type = "INDIVIDUAL";
+    std::string status = "ACTIVE";
+    std::string key;
+    bool deleted = false;
+    std::vector<std::string> addresses;               // address texts
+    std::vector<std::string> provider_customers;      // serviceProviderCustomers[] texts
+    std::optional<std::string> kyc_provider_customer_id;  // SUMSUB customer once KYC was initiated
 
-    std::string render_text() const {
+    std::string render_text(bool with_key = false) const {
         return render(fixture("accounts_customer"), {{"id", json_string(id)},
                                                      {"accountId", json_string(sandbox_account_id)},
                                                      {"externalId", json_opt(external_id)},
+                                                     {"key", with_key ? json_string(key) : std::string("null")},
                                                      {"name", name_json},
                                                      {"email", json_opt(email)},
                                                      {"phone", json_opt(phone)},
                                                      {"dateOfBirth", json_opt(date_of_birth)},
-                                                     {"type", json_string(type)}});
+                                                     {"status", json_string(status)},
+                                                     {"type", json_string(type)},
+                                                     {"serviceProviderCustomers", json_rows(provider_customers)},
+                                                     {"addresses", json_rows(addresses)}});
     }
 };
 
@@ -343,6 +410,7 @@ constexpr seed_customer seed_customers[] = {
 
 struct api_state::data {
     server_params params;
+    spec_rules rules;  // request rules derived from the specs (sandbox/rules/*.json)
     std::vector<std::string> country_codes;
     std::vector<std::string_view> country_items;
 
@@ -373,6 +441,7 @@ struct api_state::data {
 
     std::size_t add_customer(customer_rec r) {
         auto const idx = customers.size();
+        if (r.key.empty()) r.key = row_key(r.id, 0xC057);
         customer_by_id.emplace(r.id, idx);
         if (r.external_id) customer_by_external.emplace(*r.external_id, idx);
         customers.push_back(std::move(r));
@@ -400,12 +469,7 @@ struct api_state::data {
         order.insert(pos, idx);
     }
 
-    static std::string tx_key(std::string const& id, std::uint64_t salt) {
-        // Opaque base58 position key, like Meld's (longer than an id).
-        std::uint64_t h = 1469598103934665603ULL ^ salt;
-        for (char c : id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-        return "K" + derived_id(h, 63);
-    }
+    static std::string tx_key(std::string const& id, std::uint64_t salt) { return row_key(id, salt); }
 
     void seed_transactions(std::size_t n) {
         static constexpr std::string_view statuses[] = {"SETTLED", "PENDING", "SETTLING", "FAILED",
@@ -701,18 +765,8 @@ struct api_state::data {
             if (auto it = q.find(k); it != q.end()) return it->second;
             return std::nullopt;
         };
-        std::size_t limit = 10;
-        if (auto l = get("limit")) {
-            long long v = 0;
-            auto const r = std::from_chars(l->data(), l->data() + l->size(), v);
-            if (r.ec != std::errc{} || r.ptr != l->data() + l->size() || v < 1 || v > 100)
-                c.add("limit", "must be an integer between 1 and 100");
-            else
-                limit = static_cast<std::size_t>(v);
-        }
-        auto const before = get("before");
-        auto const after = get("after");
-        if (before && after) c.add("before", "before and after cannot be used in the same request");
+        auto const paging = parse_page_request(query, {}, c.errors);
+        auto const& before = paging.before;
         std::optional<micros> from, to;
         if (auto f = get("from")) {
             micros t = 0;
@@ -731,12 +785,6 @@ struct api_state::data {
                 if (numeric_string(*a, d)) *target = d;
                 else c.add(name, "must be a number");
             }
-        }
-        std::optional<std::size_t> cursor;  // index into txs
-        if (auto const& k = before ? before : after; k && c.errors.empty()) {
-            auto it = tx_by_key.find(*k);
-            if (it == tx_by_key.end()) c.add(before ? "before" : "after", "unknown pagination key");
-            else cursor = it->second;
         }
         if (!c.errors.empty()) return bad_request(c.errors);
 
@@ -768,48 +816,20 @@ struct api_state::data {
                    (!amount_to || (t.source_amount && *t.source_amount <= *amount_to));
         };
 
-        // Filtered rows in result order (newest first), with their position in the global order.
-        std::vector<std::size_t> filtered;  // indices into txs
-        std::size_t split = 0;  // filtered[0, split) are before the cursor, [split, end) after it
-        for (std::size_t pos = 0; pos < order.size(); ++pos) {
-            auto const idx = order[pos];
-            if (cursor && idx == *cursor) {
-                split = filtered.size();
-                continue;  // the cursor row itself is on neither side
-            }
-            if (matches(txs[idx])) filtered.push_back(idx);
-        }
-        std::size_t total = filtered.size();
-        if (cursor && matches(txs[*cursor])) ++total;
-
-        std::vector<std::size_t> page;
-        std::size_t remaining = 0;
-        if (cursor && after) {
-            auto const avail = filtered.size() - split;
-            auto const n = std::min(limit, avail);
-            page.assign(filtered.begin() + static_cast<std::ptrdiff_t>(split),
-                        filtered.begin() + static_cast<std::ptrdiff_t>(split + n));
-            remaining = avail - n;
-        } else if (cursor && before) {
-            auto const n = std::min(limit, split);
-            page.assign(filtered.begin() + static_cast<std::ptrdiff_t>(split - n),
-                        filtered.begin() + static_cast<std::ptrdiff_t>(split));
-            remaining = split - n;
-        } else {
-            auto const n = std::min(limit, filtered.size());
-            page.assign(filtered.begin(), filtered.begin() + static_cast<std::ptrdiff_t>(n));
-            remaining = filtered.size() - n;
-        }
-
-        std::string rows = "[";
-        for (std::size_t k = 0; k < page.size(); ++k) {
-            rows += k ? ",\n" : "\n";
-            rows += txs[page[k]].render_text(true);
-        }
-        rows += page.empty() ? "]" : "\n]";
+        std::vector<std::string_view> keys;
+        keys.reserve(order.size());
+        for (auto idx : order) keys.push_back(txs[idx].key);
+        auto const result = paginate(keys, [&](std::size_t i) { return matches(txs[order[i]]); }, paging);
+        if (!result) return bad_request({std::string(before ? "[before]" : "[after]") + " unknown pagination key"});
+        std::vector<std::string> texts;
+        for (auto i : result->rows) texts.push_back(txs[order[i]].render_text(true));
+        auto const rows = json_rows(texts);
+        auto const page_size = result->rows.size();
+        auto const remaining = result->remaining;
+        auto const total = result->total;
         http_answer a;
-        a.body = render(fixture("payments_transactions_page"), {{"transactions", std::move(rows)},
-                                                                {"count", std::to_string(page.size())},
+        a.body = render(fixture("payments_transactions_page"), {{"transactions", rows},
+                                                                {"count", std::to_string(page_size)},
                                                                 {"remaining", std::to_string(remaining)},
                                                                 {"totalCount", std::to_string(total)}});
         return a;
@@ -882,62 +902,832 @@ struct api_state::data {
         a.body = customers[add_customer(std::move(r))].render_text();
         return a;
     }
+
+    void add_bank_linking_routes(route_table&) {}
+
+    // ==== shared helpers for the groups ==========================================================================
+
+    static http_answer ok(std::string body, unsigned status = 200) {
+        http_answer a;
+        a.status = status;
+        a.body = std::move(body);
+        return a;
+    }
+    static http_answer not_found(std::string_view field, std::string_view what, std::string const& id) {
+        return error_answer(404, "NOT_FOUND", "Not found",
+                            {"[" + std::string(field) + "] " + std::string(what) + " " + id + " not found"});
+    }
+    /// The body as an object (already validated against the rules when the route validates).
+    static json::object body_object(route_request const& r) {
+        if (r.raw.body.empty()) return {};
+        boost::system::error_code ec;
+        auto v = json::parse(r.raw.body, ec);
+        if (ec || !v.is_object()) return {};
+        return std::move(v.get_object());
+    }
+    static opt_string str(json::object const& o, std::string_view k) {
+        if (auto const* v = o.if_contains(k); v && v->is_string()) return std::string(v->get_string());
+        return std::nullopt;
+    }
+    /// JSON number text of an amount member (a number keeps a round-trip spelling, a numeric string its own).
+    static std::string amount_text(json::object const& o, std::string_view k, std::string_view raw_body = {}) {
+        auto const* v = o.if_contains(k);
+        if (!v || v->is_null()) return "null";
+        if (v->is_number()) {
+            auto const raw = raw_member(raw_body, k);
+            return is_json_number(raw) ? std::string(raw) : number_text(*v);
+        }
+        if (v->is_string() && is_json_number(v->get_string())) return std::string(v->get_string());
+        return "null";
+    }
+    /// Keeps the items of a bare-array fixture whose `field` is in the comma-separated query `param`
+    /// (fixture order, texts cut from the fixture, never re-serialized).
+    static http_answer filtered_array(std::string_view fixture_name, route_request const& r, std::string_view param,
+                                      std::string_view field) {
+        auto const filter = r.query_param(param);
+        if (!filter) return ok(std::string(fixture(fixture_name)));
+        auto const wanted = split_list(*filter);
+        std::vector<std::string> kept;
+        for (auto item : split_json_array(fixture(fixture_name))) {
+            auto const v = json::parse(item);
+            auto const* f = v.as_object().if_contains(field);
+            if (f && f->is_string() && std::find(wanted.begin(), wanted.end(), f->get_string()) != wanted.end())
+                kept.emplace_back(item);
+        }
+        return ok(json_rows(kept));
+    }
+
+    // ==== customers ==============================================================================================
+
+    customer_rec* live_customer(std::string const& id) {
+        auto it = customer_by_id.find(id);
+        if (it == customer_by_id.end() || customers[it->second].deleted) return nullptr;
+        return &customers[it->second];
+    }
+
+    http_answer customer_get(route_request const& r) {
+        auto const id = r.path_param("customerId");
+        auto* c = live_customer(id);
+        if (!c) return not_found("customerId", "Customer", id);
+        return ok(c->render_text());
+    }
+
+    http_answer customers_search(route_request const& r) {
+        std::vector<std::string> errors;
+        auto const paging = parse_page_request(r.query, {}, errors);
+        if (!errors.empty()) return bad_request(errors);
+        // Sorted by externalId (CATALOG §1.10); customers without one last, by id.
+        std::vector<std::size_t> idx;
+        for (std::size_t k = 0; k < customers.size(); ++k)
+            if (!customers[k].deleted) idx.push_back(k);
+        std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+            auto const& x = customers[a];
+            auto const& y = customers[b];
+            if (x.external_id.has_value() != y.external_id.has_value()) return x.external_id.has_value();
+            if (x.external_id && *x.external_id != *y.external_id) return *x.external_id < *y.external_id;
+            return x.id < y.id;
+        });
+        std::optional<std::vector<std::string>> ids;
+        if (auto v = r.query_param("customerIds")) ids = split_list(*v);
+        auto const ext = r.query_param("externalCustomerId");
+        auto const email = r.query_param("email");
+        auto const phone = r.query_param("phone");
+        auto const status = r.query_param("status");
+        auto const type = r.query_param("type");
+        std::vector<std::string_view> keys;
+        for (auto k : idx) keys.push_back(customers[k].key);
+        auto const result = paginate(keys, [&](std::size_t i) {
+            auto const& c = customers[idx[i]];
+            return (!ids || std::find(ids->begin(), ids->end(), c.id) != ids->end()) &&
+                   (!ext || c.external_id == *ext) && (!email || c.email == *email) && (!phone || c.phone == *phone) &&
+                   (!status || c.status == *status) && (!type || c.type == *type);
+        }, paging);
+        if (!result) return bad_request({std::string(paging.before ? "[before]" : "[after]") + " unknown pagination key"});
+        std::vector<std::string> texts;
+        for (auto i : result->rows) texts.push_back(customers[idx[i]].render_text(true));
+        return ok(render(fixture("accounts_customers_page"), {{"customers", json_rows(texts)},
+                                                              {"count", std::to_string(result->rows.size())},
+                                                              {"remaining", std::to_string(result->remaining)}}));
+    }
+
+    http_answer customer_update(route_request const& r) {
+        auto const id = r.path_param("customerId");
+        auto* c = live_customer(id);
+        if (!c) return not_found("customerId", "Customer", id);
+        auto const o = body_object(r);
+        checker ck;
+        auto const email = str(o, "email");
+        auto const dob = str(o, "dateOfBirth");
+        auto const status = str(o, "status");
+        if (email && !valid_email(*email)) ck.add("email", "must be a well-formed email address");
+        if (dob && !valid_date_of_birth(*dob))
+            ck.add("dateOfBirth", "must match \"^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$\"");
+        if (status && *status != "ACTIVE" && *status != "INACTIVE") ck.add("status", "must be one of ACTIVE, INACTIVE");
+        if (!ck.errors.empty()) return bad_request(ck.errors);
+        if (auto ext = str(o, "externalCustomerId"); ext && ext != c->external_id) {
+            if (customer_by_external.count(*ext)) return bad_request({"[externalCustomerId] already used by another customer"});
+            if (c->external_id) customer_by_external.erase(*c->external_id);
+            c->external_id = *ext;
+            customer_by_external.emplace(*ext, customer_by_id.at(c->id));
+        }
+        if (email) c->email = email;
+        if (dob) c->date_of_birth = dob;
+        if (status) c->status = *status;
+        if (auto p = str(o, "phone")) c->phone = p;
+        if (auto const* n = o.if_contains("name"); n && n->is_object()) {
+            auto const first = str(n->get_object(), "firstName");
+            auto const last = str(n->get_object(), "lastName");
+            c->name_json = "{\"firstName\": " + json_opt(first) + ", \"lastName\": " + json_opt(last) + "}";
+        }
+        return ok(c->render_text());
+    }
+
+    http_answer customer_delete(route_request const& r) {
+        auto const id = r.path_param("customerId");
+        auto* c = live_customer(id);
+        if (!c) return not_found("customerId", "Customer", id);
+        c->deleted = true;
+        if (c->external_id) customer_by_external.erase(*c->external_id);
+        std::string deleted = "{}";
+        if (c->kyc_provider_customer_id) deleted = "{\"SUMSUB\": " + json_string(*c->kyc_provider_customer_id) + "}";
+        return ok(render(fixture("accounts_customer_deleted"),
+                         {{"id", json_string(id)}, {"serviceProviderCustomersDeleted", deleted}}));
+    }
+
+    http_answer customer_address_create(route_request const& r) {
+        auto const id = r.path_param("customerId");
+        auto* c = live_customer(id);
+        if (!c) return not_found("customerId", "Customer", id);
+        auto const o = body_object(r);
+        auto const& a = o.at("address").as_object();
+        auto text = render(fixture("accounts_customer_address"), {{"id", json_string(random_id())},
+                                                                 {"customerId", json_string(id)},
+                                                                 {"lineOne", json_opt(str(a, "lineOne"))},
+                                                                 {"lineTwo", json_opt(str(a, "lineTwo"))},
+                                                                 {"city", json_opt(str(a, "city"))},
+                                                                 {"region", json_opt(str(a, "region"))},
+                                                                 {"postalCode", json_opt(str(a, "postalCode"))},
+                                                                 {"country", json_opt(str(a, "countryCode"))},
+                                                                 {"type", json_opt(str(o, "type"))}});
+        while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+        c->addresses.push_back(text);
+        return ok(std::move(text));
+    }
+
+    http_answer customer_kyc_initiate(route_request const& r) {
+        auto const id = r.path_param("customerId");
+        auto* c = live_customer(id);
+        if (!c) return not_found("customerId", "Customer", id);
+        auto const o = body_object(r);
+        auto const mode = str(o, "mode");
+        if (mode == "TOKEN_IMPORT") {
+            auto const* d = o.if_contains("serviceProviderDetails");
+            checker ck;
+            if (!d || !d->is_object()) ck.add("serviceProviderDetails", "must not be null for mode TOKEN_IMPORT");
+            else {
+                ck.required_string(d->get_object(), "kycToken", "serviceProviderDetails.kycToken");
+                ck.required_string(d->get_object(), "applicantId", "serviceProviderDetails.applicantId");
+            }
+            if (!ck.errors.empty()) return bad_request(ck.errors);
+        }
+        if (c->kyc_provider_customer_id)
+            return error_answer(409, "CONFLICT", "Conflict",
+                                {"[customerId] KYC was already initiated for customer " + id + " with SUMSUB"});
+        c->kyc_provider_customer_id = random_id();
+        auto text = render(fixture("accounts_service_provider_customer"),
+                           {{"id", json_string(*c->kyc_provider_customer_id)},
+                            {"customerId", json_string(id)},
+                            {"createdAt", json_string(iso_time(now_micros()))},
+                            {"onboardingType", mode == "TOKEN_IMPORT" ? "\"KYC_TOKEN_SHARE\"" : "\"HOSTED_URL\""}});
+        while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+        c->provider_customers.push_back(std::move(text));
+        return ok(render(fixture("accounts_customer_kyc_initiate"), {{"customerId", json_string(id)}}));
+    }
+
+    /// PATCH .../kyc/initiate (guide-only endpoint): adds share providers to an initiated KYC.
+    http_answer customer_kyc_update(route_request const& r) {
+        auto const id = r.path_param("customerId");
+        auto* c = live_customer(id);
+        if (!c) return not_found("customerId", "Customer", id);
+        http_answer err;
+        auto body = parse_object(r.raw.body, err);
+        if (!body) return err;
+        checker ck;
+        ck.optional_string_array(*body, "kycShareProviders", "kycShareProviders");
+        ck.optional_string(*body, "serviceProvider", "serviceProvider");
+        if (!ck.errors.empty()) return bad_request(ck.errors);
+        if (!c->kyc_provider_customer_id)
+            return not_found("customerId", "KYC initiation for customer", id);
+        return ok(render(fixture("accounts_customer_kyc_initiate"), {{"customerId", json_string(id)}}));
+    }
+
+    // ==== crypto: virtual account =================================================================================
+
+    http_answer va_quote(route_request const& r) {
+        auto const o = body_object(r);
+        auto const id = str(o, "customerId").value_or("");
+        if (!live_customer(id)) return not_found("customerId", "Customer", id);
+        return ok(std::string(fixture("crypto_virtual_account_quote")));
+    }
+
+    http_answer va_order(route_request const& r, std::string_view fixture_name) {
+        auto const o = body_object(r);
+        auto const id = str(o, "customerId").value_or("");
+        if (!live_customer(id)) return not_found("customerId", "Customer", id);
+        return ok(render(fixture(fixture_name), {{"orderId", json_string(random_id())}}), 201);
+    }
+
+    // ==== payments (fiat stack) ===================================================================================
+
+    struct fiat_tx {
+        std::string id, status, amount_text, currency;
+        double amount = 0;
+        double refunded = 0;
+    };
+    std::unordered_map<std::string, fiat_tx> fiat_txs;
+
+    /// The fiat transaction answer; the row is also added to the transaction search / get by id.
+    http_answer fiat_answer(std::string const& type, std::string const& status, std::string const& amount,
+                            std::string const& currency, opt_string const& parent, bool imported,
+                            json::object const& o, unsigned code) {
+        std::string const id = random_id();
+        std::string const created = iso_time(now_micros());
+        auto customer_id = str(o, "customerId");
+        auto external_customer_id = str(o, "externalCustomerId");
+        if (auto const* cust = o.if_contains("customer"); cust && cust->is_object()) {
+            if (!customer_id) customer_id = str(cust->get_object(), "id");
+            if (!external_customer_id) external_customer_id = str(cust->get_object(), "externalId");
+        }
+        if (!customer_id && external_customer_id) customer_id = upsert_customer(*external_customer_id).id;
+        if (!customer_id) customer_id = std::string(seed_customers[0].id);
+        std::string payment_method = "null";
+        if (auto const* pm = o.if_contains("paymentMethod"); pm && pm->is_object())
+            payment_method = json_opt(str(pm->get_object(), "type"));
+        auto const provider = str(o, "serviceProvider").value_or("STRIPE");
+        auto const service_tx = str(o, "serviceTransactionId").value_or(random_uuid());
+        auto body = render(fixture("payments_fiat_transaction"),
+                           {{"id", json_string(id)},
+                            {"parentPaymentTransactionId", json_opt(parent)},
+                            {"accountId", json_string(sandbox_account_id)},
+                            {"isImported", imported ? "true" : "false"},
+                            {"customerId", json_string(*customer_id)},
+                            {"externalCustomerId", json_opt(external_customer_id)},
+                            {"transactionType", json_string(type)},
+                            {"status", json_string(status)},
+                            {"sourceAmount", amount},
+                            {"sourceCurrencyCode", json_string(currency)},
+                            {"paymentMethodType", payment_method},
+                            {"serviceProvider", json_string(provider)},
+                            {"serviceTransactionId", json_string(service_tx)},
+                            {"description", json_opt(str(o, "description"))},
+                            {"fiatAmountInUsd", currency == "USD" ? amount : std::string("null")},
+                            {"createdAt", json_string(created)}});
+        fiat_tx f{id, status, amount, currency, 0, 0};
+        numeric_string(amount, f.amount);
+        fiat_txs.emplace(id, f);
+        // Searchable and fetchable like every other transaction.
+        tx_rec t;
+        t.id = id;
+        t.key = row_key(t.id, next_seq);
+        t.created = now_micros();
+        t.status = status;
+        t.type = type;
+        t.service_provider = provider;
+        t.customer_id = *customer_id;
+        t.external_customer_id = external_customer_id;
+        t.service_transaction_id = service_tx;
+        t.source_amount = f.amount;
+        t.values = {
+            {"id", json_string(id)}, {"accountId", json_string(sandbox_account_id)},
+            {"customerId", json_string(*customer_id)}, {"externalCustomerId", json_opt(external_customer_id)},
+            {"transactionType", json_string(type)}, {"status", json_string(status)}, {"sourceAmount", amount},
+            {"sourceCurrencyCode", json_string(currency)}, {"destinationAmount", "null"},
+            {"destinationCurrencyCode", "null"}, {"paymentMethodType", payment_method},
+            {"serviceProvider", json_string(provider)}, {"serviceTransactionId", json_string(service_tx)},
+            {"externalReferenceId", "null"}, {"createdAt", json_string(created)}, {"updatedAt", json_string(created)},
+            {"countryCode", "\"US\""}, {"sessionId", "null"}, {"externalSessionId", "null"},
+            {"fiatAmountInUsd", currency == "USD" ? amount : std::string("null")},
+            {"serviceProviderCreatedAt", json_string(created)}, {"walletAddress", "null"},
+            {"blockchainTransactionId", "null"}, {"externalSubaccountCustomerId", "null"},
+            {"subaccountCustomerId", "null"}};
+        add_tx(std::move(t));
+        return ok(std::move(body), code);
+    }
+
+    /// Amount and currency of an existing transaction (fiat or crypto) by id.
+    std::optional<fiat_tx> find_payment(std::string const& id) {
+        if (auto it = fiat_txs.find(id); it != fiat_txs.end()) return it->second;
+        if (auto it = tx_by_id.find(id); it != tx_by_id.end()) {
+            auto const& t = txs[it->second];
+            fiat_tx f{t.id, t.status, "100.00", "USD", t.source_amount.value_or(0), 0};
+            for (auto const& v : t.values) {
+                if (v.name == "sourceAmount") f.amount_text = v.json;
+                if (v.name == "sourceCurrencyCode" && v.json.size() > 2) f.currency = v.json.substr(1, v.json.size() - 2);
+            }
+            return f;
+        }
+        return std::nullopt;
+    }
+
+    http_answer payment_create(route_request const& r) {
+        auto const o = body_object(r);
+        bool const capture = !o.contains("capture") || !o.at("capture").is_bool() || o.at("capture").get_bool();
+        return fiat_answer("CHARGE", capture ? "SETTLING" : "AUTHORIZED", amount_text(o, "sourceAmount", r.raw.body),
+                           str(o, "sourceCurrencyCode").value_or("USD"), std::nullopt, false, o, 201);
+    }
+
+    http_answer payment_payout(route_request const& r) {
+        auto const o = body_object(r);
+        return fiat_answer("PAYOUT", "PENDING", amount_text(o, "sourceAmount", r.raw.body),
+                           str(o, "sourceCurrencyCode").value_or("USD"), std::nullopt, false, o, 201);
+    }
+
+    http_answer payment_capture(route_request const& r) {
+        auto const id = r.path_param("id");
+        auto const p = find_payment(id);
+        if (!p) return not_found("id", "Payment transaction", id);
+        auto const o = body_object(r);
+        auto amount = amount_text(o, "sourceAmount", r.raw.body);
+        if (amount == "null") amount = p->amount_text;
+        if (auto it = fiat_txs.find(id); it != fiat_txs.end()) it->second.status = "SETTLING";
+        return fiat_answer("CHARGE", "SETTLING", amount, p->currency, id, false, o, 200);
+    }
+
+    http_answer payment_refund(route_request const& r) {
+        auto const id = r.path_param("id");
+        auto const p = find_payment(id);
+        if (!p) return not_found("id", "Payment transaction", id);
+        auto const o = body_object(r);
+        auto const amount = amount_text(o, "sourceAmount", r.raw.body);
+        double value = 0;
+        numeric_string(amount, value);
+        if (!(value > 0)) return bad_request({"[sourceAmount] Must be a decimal value greater than zero"});
+        if (auto it = fiat_txs.find(id); it != fiat_txs.end()) {
+            if (it->second.refunded + value > it->second.amount + 1e-9)
+                return bad_request({"[sourceAmount] exceeds the refundable amount of transaction " + id});
+            it->second.refunded += value;
+        } else if (value > p->amount + 1e-9) {
+            return bad_request({"[sourceAmount] exceeds the refundable amount of transaction " + id});
+        }
+        return fiat_answer("REFUND", "SETTLING", amount, p->currency, id, false, o, 200);
+    }
+
+    http_answer external_import(route_request const& r) {
+        auto const o = body_object(r);
+        return fiat_answer("CHARGE", "SETTLED", "100.00", "USD", std::nullopt, true, o, 200);
+    }
+
+    http_answer external_refund(route_request const& r) {
+        auto const o = body_object(r);
+        auto const amount = amount_text(o, "sourceAmount", r.raw.body);
+        double value = 0;
+        numeric_string(amount, value);
+        if (!(value > 0)) return bad_request({"[sourceAmount] Must be a decimal value greater than zero"});
+        return fiat_answer("REFUND", "SETTLING", amount, "USD", std::nullopt, true, o, 200);
+    }
+
+    http_answer payment_token(route_request const& r) {
+        auto const o = body_object(r);
+        std::string providers = "[\"STRIPE\"]";
+        if (auto const* v = o.if_contains("serviceProviders"); v && v->is_array() && !v->get_array().empty()) {
+            std::vector<std::string> names;
+            for (auto const& e : v->get_array())
+                if (e.is_string()) names.push_back(json_string(e.get_string()));
+            providers = "[";
+            for (std::size_t k = 0; k < names.size(); ++k) providers += (k ? ", " : "") + names[k];
+            providers += "]";
+        }
+        return ok(render(fixture("payments_token"), {{"meldPaymentMethodTokenId", json_string(random_id())},
+                                                      {"serviceProviders", providers}}));
+    }
+
+    http_answer risk_analysis(route_request const&) {
+        return ok(render(fixture("payments_risk_analysis"),
+                         {{"serviceProviderTransferAuthorizationId", json_string(random_uuid())}}),
+                  201);
+    }
+
+    // ==== webhooks ================================================================================================
+
+    struct webhook_profile {
+        std::string id, key, name, url, event_types = "[]", event_version = "\"2025-03-01\"", secret,
+                                             status = "ACTIVE";
+        std::string text(bool with_key) const {
+            auto t = render(fixture("webhooks_profile"), {{"id", json_string(id)},
+                                                          {"accountId", json_string(sandbox_account_id)},
+                                                          {"key", with_key ? json_string(key) : std::string("null")},
+                                                          {"name", json_string(name)},
+                                                          {"url", json_string(url)},
+                                                          {"eventTypes", event_types},
+                                                          {"eventVersion", event_version},
+                                                          {"secret", json_string(secret)},
+                                                          {"status", json_string(status)}});
+            while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+            return t;
+        }
+    };
+    std::vector<webhook_profile> webhooks;
+
+    webhook_profile* find_webhook(std::string const& id) {
+        for (auto& w : webhooks)
+            if (w.id == id) return &w;
+        return nullptr;
+    }
+
+    static std::string string_array_text(json::object const& o, std::string_view k) {
+        auto const* v = o.if_contains(k);
+        if (!v || !v->is_array()) return "[]";
+        std::string out = "[";
+        bool first = true;
+        for (auto const& e : v->get_array())
+            if (e.is_string()) {
+                out += (first ? "" : ", ") + json_string(e.get_string());
+                first = false;
+            }
+        return out + "]";
+    }
+
+    static bool valid_webhook_url(std::string_view url) {
+        return url.starts_with("https://") || url.starts_with("http://");
+    }
+
+    http_answer webhook_create(route_request const& r) {
+        auto const o = body_object(r);
+        webhook_profile w;
+        w.id = random_id();
+        w.key = row_key(w.id, 0x3EB0);
+        w.name = str(o, "name").value_or("");
+        w.url = str(o, "url").value_or("");
+        if (!valid_webhook_url(w.url)) return bad_request({"[url] must start with http:// or https://"});
+        w.event_types = string_array_text(o, "eventTypes");
+        if (auto v = str(o, "eventVersion")) w.event_version = json_string(*v);
+        w.secret = random_id(32);
+        webhooks.push_back(w);
+        return ok(w.text(false), 201);
+    }
+
+    http_answer webhook_get(route_request const& r) {
+        auto const id = r.path_param("webhookProfileId");
+        auto* w = find_webhook(id);
+        if (!w) return not_found("webhookProfileId", "Webhook profile", id);
+        return ok(w->text(false));
+    }
+
+    http_answer webhook_update(route_request const& r) {
+        auto const id = r.path_param("webhookProfileId");
+        auto* w = find_webhook(id);
+        if (!w) return not_found("webhookProfileId", "Webhook profile", id);
+        auto const o = body_object(r);
+        if (auto url = str(o, "url")) {
+            if (!valid_webhook_url(*url)) return bad_request({"[url] must start with http:// or https://"});
+            w->url = *url;
+        }
+        if (auto v = str(o, "name")) w->name = *v;
+        if (auto v = str(o, "status")) w->status = *v;
+        if (auto v = str(o, "eventVersion")) w->event_version = json_string(*v);
+        if (o.contains("eventTypes")) w->event_types = string_array_text(o, "eventTypes");
+        return ok(w->text(false));
+    }
+
+    http_answer webhook_test(route_request const& r) {
+        auto const id = r.path_param("webhookProfileId");
+        if (!find_webhook(id)) return not_found("webhookProfileId", "Webhook profile", id);
+        return ok(render(fixture("webhooks_profile_test"), {{"requestId", json_string(request_id())}}));
+    }
+
+    http_answer webhook_search(route_request const& r) {
+        std::vector<std::string> errors;
+        auto const paging = parse_page_request(r.query, {}, errors);
+        if (!errors.empty()) return bad_request(errors);
+        std::vector<std::size_t> idx(webhooks.size());
+        for (std::size_t k = 0; k < idx.size(); ++k) idx[k] = k;
+        std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return webhooks[a].name < webhooks[b].name; });
+        std::vector<std::string_view> keys;
+        for (auto k : idx) keys.push_back(webhooks[k].key);
+        auto const result = paginate(keys, [](std::size_t) { return true; }, paging);
+        if (!result) return bad_request({std::string(paging.before ? "[before]" : "[after]") + " unknown pagination key"});
+        std::vector<std::string> texts;
+        for (auto i : result->rows) texts.push_back(webhooks[idx[i]].text(true));
+        return ok(render(fixture("webhooks_profiles_page"), {{"webhookProfiles", json_rows(texts)},
+                                                             {"count", std::to_string(result->rows.size())},
+                                                             {"remaining", std::to_string(result->remaining)}}));
+    }
+
+    // ==== network partners ========================================================================================
+
+    /// Provider scope of a network-partner request: a Meld-Account-Id other than the sandbox's own account is an
+    /// account without providers here, so the documented "scoped" answers apply.
+    static bool foreign_account_scope(route_request const& r) {
+        auto const account = r.header("Meld-Account-Id");
+        return !account.empty() && account != sandbox_account_id;
+    }
+
+    http_answer np_countries(route_request const& r) {
+        return ok(std::string(fixture(foreign_account_scope(r) ? "network_partners_countries_scoped"
+                                                               : "network_partners_countries")));
+    }
+    http_answer np_currencies(route_request const& r) {
+        auto const type = r.query_param("type");
+        if (type && *type != "CRYPTO" && *type != "FIAT") return bad_request({"[type] must be one of CRYPTO, FIAT"});
+        if (type == "FIAT" && r.query_param("network"))
+            return bad_request({"[network] network is only supported for CRYPTO searches"});
+        return ok(std::string(fixture("network_partners_currencies")));
+    }
+    http_answer np_partners(route_request const& r) {
+        if (foreign_account_scope(r)) return ok("[]");
+        return ok(std::string(fixture("network_partners_partners")));
+    }
+    http_answer np_static(std::string_view name) { return ok(std::string(fixture(name))); }
+
+    // ==== activity log ===========================================================================================
+
+    struct activity {
+        std::string key, action, entity_id, entity_type, customer_id;
+        micros occurred = 0;
+        std::string text() const {
+            auto t = render(fixture("activity_log_activity"),
+                            {{"key", json_string(key)},
+                             {"occurredAt", json_string(iso_time(occurred))},
+                             {"action", json_string(action)},
+                             {"actorId", json_string(sandbox_account_id)},
+                             {"actorName", "\"meld-sandbox\""},
+                             {"actorType", "\"API_KEY\""},
+                             {"entityId", json_string(entity_id)},
+                             {"entityType", json_string(entity_type)}});
+            while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+            return t;
+        }
+    };
+
+    /// The activity log: one entry per payment transaction (PAYMENT_TRANSACTION_CREATED), newest first.
+    std::vector<activity> activities() const {
+        std::vector<activity> out;
+        for (auto idx : order) {
+            auto const& t = txs[idx];
+            out.push_back({row_key(t.id, 0xAC7), "PAYMENT_TRANSACTION_CREATED", t.id, "PAYMENT_TRANSACTION",
+                           t.customer_id, t.created});
+        }
+        return out;
+    }
+
+    http_answer activity_search(route_request const& r) {
+        std::vector<std::string> errors;
+        auto const paging = parse_page_request(r.query, {}, errors);
+        micros start = 0, end = 0;
+        if (!parse_iso_time(r.query_param("start").value_or(""), start))
+            errors.push_back("[start] must be an ISO date-time (2024-05-08T00:00:00.000Z)");
+        if (!parse_iso_time(r.query_param("end").value_or(""), end))
+            errors.push_back("[end] must be an ISO date-time (2024-05-10T00:00:00.000Z)");
+        if (!errors.empty()) return bad_request(errors);
+        auto const all = activities();
+        std::optional<std::vector<std::string>> actions;
+        if (auto v = r.query_param("actions")) actions = split_list(*v);
+        auto const customer = r.query_param("customerId");
+        std::vector<std::string_view> keys;
+        for (auto const& a : all) keys.push_back(a.key);
+        auto const result = paginate(keys, [&](std::size_t i) {
+            auto const& a = all[i];
+            return a.occurred >= start && a.occurred <= end && (!customer || a.customer_id == *customer) &&
+                   (!actions || std::find(actions->begin(), actions->end(), a.action) != actions->end());
+        }, paging);
+        if (!result) return bad_request({std::string(paging.before ? "[before]" : "[after]") + " unknown pagination key"});
+        std::vector<std::string> texts;
+        for (auto i : result->rows) texts.push_back(all[i].text());
+        return ok(render(fixture("activity_log_page"), {{"activities", json_rows(texts)},
+                                                        {"count", std::to_string(result->rows.size())},
+                                                        {"remaining", std::to_string(result->remaining)}}));
+    }
+
+    http_answer activity_details(route_request const& r) {
+        auto const wanted = split_list(r.query_param("keys").value_or(""));
+        if (wanted.empty()) return bad_request({"[keys] must not be null"});
+        auto const all = activities();
+        std::vector<std::string> texts;
+        for (auto const& k : wanted) {
+            auto it = std::find_if(all.begin(), all.end(), [&](activity const& a) { return a.key == k; });
+            if (it == all.end()) return not_found("keys", "Activity", k);
+            auto t = render(fixture("activity_log_details"), {{"key", json_string(k)}});
+            while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+            texts.push_back(std::move(t));
+        }
+        return ok(json_rows(texts));
+    }
 };
+
+// ---- route table ----------------------------------------------------------------------------------------------
+
+std::optional<std::string> route_request::query_param(std::string_view name) const {
+    for (auto const& [k, v] : query)
+        if (k == name) return v;
+    return std::nullopt;
+}
+
+std::string route_request::path_param(std::string_view name) const {
+    for (auto const& [k, v] : path_params)
+        if (k == name) return v;
+    return {};
+}
+
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> out;
+    std::size_t pos = 1;
+    while (pos <= path.size()) {
+        auto const slash = path.find('/', pos);
+        out.emplace_back(path.substr(pos, slash == std::string_view::npos ? std::string_view::npos : slash - pos));
+        if (slash == std::string_view::npos) break;
+        pos = slash + 1;
+    }
+    return out;
+}
+
+/// Number of literal segments when `pattern` matches `segments` (path parameters filled), else -1.
+int match_pattern(std::string const& pattern, std::vector<std::string> const& segments,
+                  std::vector<std::pair<std::string, std::string>>& params) {
+    auto const parts = split_path(pattern);
+    if (parts.size() != segments.size()) return -1;
+    int literal = 0;
+    params.clear();
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        auto const& p = parts[k];
+        if (p.size() > 2 && p.front() == '{' && p.back() == '}') {
+            if (segments[k].empty()) return -1;
+            params.emplace_back(p.substr(1, p.size() - 2), segments[k]);
+        } else if (p == segments[k]) {
+            ++literal;
+        } else {
+            return -1;
+        }
+    }
+    return literal;
+}
+
+}  // namespace
 
 // ---- routing --------------------------------------------------------------------------------------------------
 
-api_state::api_state(server_params const& params) : data_(std::make_unique<data>(params)) {}
+api_state::api_state(server_params const& params) : data_(std::make_unique<data>(params)) {
+    auto& d = *data_;
+    auto& t = table_;
+    auto h = [&d](auto fn) { return [&d, fn](route_request const& r) { return (d.*fn)(r); }; };
+    using D = data;
+
+    // crypto (first slice: the handlers validate themselves)
+    t.add("POST", "/payments/crypto/quote", [&d](route_request const& r) { return d.crypto_quote(r.raw); }, false);
+    t.add("POST", "/crypto/session/widget", [&d](route_request const& r) { return d.crypto_session_widget(r.raw); },
+          false);
+    t.add("GET", "/payments/transactions/sessions/{sessionId}",
+          [&d](route_request const& r) { return d.transaction_by_session(r.path_param("sessionId")); });
+    t.add("POST", "/payments/virtual-account/quote", h(&D::va_quote));
+    t.add("POST", "/payments/virtual-account/onramp-order",
+          [&d](route_request const& r) { return d.va_order(r, "crypto_virtual_account_onramp_order"); });
+    t.add("POST", "/payments/virtual-account/offramp-order",
+          [&d](route_request const& r) { return d.va_order(r, "crypto_virtual_account_offramp_order"); });
+
+    // payments
+    t.add("GET", "/payments/transactions", [&d](route_request const& r) { return d.search_transactions(r.query); },
+          false);
+    t.add("GET", "/payments/transactions/{id}",
+          [&d](route_request const& r) { return d.transaction_by_id(r.path_param("id")); });
+    t.add("POST", "/payments/transactions", h(&D::payment_create));
+    t.add("POST", "/payments/transactions/payout", h(&D::payment_payout));
+    t.add("POST", "/payments/transactions/{id}/capture", h(&D::payment_capture));
+    t.add("POST", "/payments/transactions/{id}/refund", h(&D::payment_refund));
+    t.add("POST", "/payments/external/import", h(&D::external_import));
+    t.add("POST", "/payments/external/refund", h(&D::external_refund));
+    t.add("POST", "/payments/tokens", h(&D::payment_token));
+    t.add("POST", "/payments/risk-analysis", h(&D::risk_analysis));
+
+    // customers (+ the guide-only GET one customer and PATCH .../kyc/initiate, CATALOG §6.2)
+    t.add("POST", "/accounts/customers", [&d](route_request const& r) { return d.create_customer(r.raw); }, false);
+    t.add("GET", "/accounts/customers", h(&D::customers_search));
+    t.add("GET", "/accounts/customers/{customerId}", h(&D::customer_get));
+    t.add("PATCH", "/accounts/customers/{customerId}", h(&D::customer_update));
+    t.add("DELETE", "/accounts/customers/{customerId}", h(&D::customer_delete));
+    t.add("POST", "/accounts/customers/{customerId}/addresses", h(&D::customer_address_create));
+    t.add("POST", "/accounts/customers/{customerId}/kyc/initiate", h(&D::customer_kyc_initiate));
+    t.add("PATCH", "/accounts/customers/{customerId}/kyc/initiate", h(&D::customer_kyc_update));
+
+    // service providers
+    t.add("GET", "/service-providers/properties/countries", [&d](route_request const& r) { return d.countries(r.query); },
+          false);
+    auto array_route = [&t](std::string path, std::string_view fx, std::string_view param, std::string_view field) {
+        t.add("GET", std::move(path),
+              [fx, param, field](route_request const& r) { return D::filtered_array(fx, r, param, field); });
+    };
+    array_route("/service-providers", "service_providers_search", "serviceProviders", "serviceProvider");
+    array_route("/service-providers/properties/crypto-currencies", "service_providers_crypto_currencies",
+                "cryptoCurrencies", "currencyCode");
+    array_route("/service-providers/properties/defaults/by-country", "service_providers_defaults_by_country",
+                "countries", "countryCode");
+    array_route("/service-providers/properties/fiat-currencies", "service_providers_fiat_currencies", "fiatCurrencies",
+                "currencyCode");
+    array_route("/service-providers/properties/payment-methods", "service_providers_payment_methods",
+                "paymentMethodTypes", "paymentType");
+    array_route("/service-providers/limits/crypto-currency-sells", "service_providers_limits_crypto_currency_sells",
+                "cryptoCurrencies", "currencyCode");
+    array_route("/service-providers/limits/fiat-currency-purchases",
+                "service_providers_limits_fiat_currency_purchases", "fiatCurrencies", "currencyCode");
+    array_route("/service-providers/limits/kyc-fiat-levels", "service_providers_limits_kyc_fiat_levels",
+                "fiatCurrencies", "currencyCode");
+
+    // webhooks
+    t.add("GET", "/notifications/webhooks/event-types",
+          [](route_request const&) { return D::ok(std::string(fixture("webhooks_event_types"))); });
+    t.add("POST", "/notifications/webhooks", h(&D::webhook_create));
+    t.add("GET", "/notifications/webhooks", h(&D::webhook_search));
+    t.add("GET", "/notifications/webhooks/{webhookProfileId}", h(&D::webhook_get));
+    t.add("PATCH", "/notifications/webhooks/{webhookProfileId}", h(&D::webhook_update));
+    t.add("POST", "/notifications/webhooks/{webhookProfileId}/test", h(&D::webhook_test));
+
+    // network partners: Authorization is optional (CATALOG §1.2); a wrong one is still refused
+    auto np = [&t](std::string path, route_handler fn) { t.add(route{"GET", std::move(path), std::move(fn), true, true}); };
+    np("/network-partner/supported/countries", h(&D::np_countries));
+    np("/network-partner/supported/currencies", h(&D::np_currencies));
+    np("/network-partner/supported/fiat-limits", [&d](route_request const&) { return d.np_static("network_partners_fiat_limits"); });
+    np("/network-partner/supported/kyc-limits", [&d](route_request const&) { return d.np_static("network_partners_kyc_limits"); });
+    np("/network-partner/supported/partners", h(&D::np_partners));
+    np("/network-partner/supported/payment-methods",
+       [&d](route_request const&) { return d.np_static("network_partners_payment_methods"); });
+    np("/network-partner/supported/routes/{category}/{countryCode}/{sourceCurrencyCode}/{destinationCurrencyCode}",
+       [&d](route_request const&) { return d.np_static("network_partners_routes"); });
+
+    // activity log (beta)
+    t.add("GET", "/activity-log", h(&D::activity_search));
+    t.add("GET", "/activity-log/details", h(&D::activity_details));
+
+    // bank linking
+    d.add_bank_linking_routes(t);
+
+    // ---- Bleepay (separate vendor): its route(s) live in bleepay_routes.cpp --------------------------------
+    add_bleepay_routes(t);
+}
+
 api_state::~api_state() = default;
 
 http_answer api_state::handle(recorded_request const& req) {
-    // Authentication: `Authorization: BASIC <key>` exactly (literal BASIC, one space, the raw key).
+    auto parsed = boost::urls::parse_origin_form(req.target);
+    if (!parsed) return bad_request({"[target] malformed request target"});
+    auto const url = *parsed;
+    route_request rr{req, std::string(url.path()), {}, {}};
+    for (auto const p : url.params()) rr.query.emplace_back(p.key, p.value);
+    std::vector<std::string> segments;
+    for (auto const s : url.segments()) segments.emplace_back(s);
+
+    // Candidate routes: every pattern that matches the path; the most literal pattern wins.
+    route const* best = nullptr;
+    int best_score = -1;
+    std::vector<std::pair<std::string, std::string>> best_params, params;
+    std::set<std::string> allowed;  // methods of the best-scoring patterns (405 Allow)
+    int allow_score = -1;
+    bool auth_optional_path = false;
+    for (auto const& r : table_.routes()) {
+        int const score = match_pattern(r.pattern, segments, params);
+        if (score < 0) continue;
+        if (r.auth_optional) auth_optional_path = true;
+        if (score > allow_score) {
+            allow_score = score;
+            allowed.clear();
+        }
+        if (score == allow_score) allowed.insert(r.method);
+        if (r.method == req.method && score > best_score) {
+            best = &r;
+            best_score = score;
+            best_params = params;
+        }
+    }
+
+    // Authentication: `Authorization: BASIC <key>` exactly (literal BASIC, one space, the raw key). Optional on
+    // auth-optional routes, but a wrong key is still refused there.
     std::string const expected = "BASIC " + data_->params.api_key;
-    bool authorized = false;
+    std::optional<std::string> authorization;
     for (auto const& [k, v] : req.headers)
         if (k.size() == 13 && std::equal(k.begin(), k.end(), "authorization", [](char a, char b) {
                 return std::tolower(static_cast<unsigned char>(a)) == b;
             })) {
-            authorized = v == expected;
+            authorization = v;
             break;
         }
-    if (!authorized) return error_answer(401, "UNAUTHORIZED", "Unauthorized", {"invalid profile or secret"});
+    bool const optional_auth = best ? best->auth_optional : auth_optional_path;
+    if (!(best && best->own_auth) && (authorization || !optional_auth) && authorization != expected)
+        return error_answer(401, "UNAUTHORIZED", "Unauthorized", {"invalid profile or secret"});
 
-    auto parsed = boost::urls::parse_origin_form(req.target);
-    if (!parsed) return bad_request({"[target] malformed request target"});
-    auto const url = *parsed;
-    std::string const path = url.path();
-    std::vector<std::pair<std::string, std::string>> query;
-    for (auto const p : url.params()) query.emplace_back(p.key, p.value);
-
-    std::vector<std::string> segments;
-    for (auto const s : url.segments()) segments.emplace_back(s);
-
-    auto const& method = req.method;
-    auto method_not_allowed = [&](std::string_view allow) {
+    if (!best) {
+        if (allowed.empty())
+            return error_answer(404, "NOT_FOUND", "Not found", {"[path] " + rr.path + " is not a route of meld-sandbox"});
+        std::string allow;
+        for (auto const& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
         auto a = error_answer(405, "METHOD_NOT_ALLOWED", "Method not allowed",
-                              {"[method] " + method + " is not supported on " + path + " (allowed: " +
-                               std::string(allow) + ")"});
-        a.headers.emplace_back("Allow", std::string(allow));
+                              {"[method] " + req.method + " is not supported on " + rr.path + " (allowed: " + allow + ")"});
+        a.headers.emplace_back("Allow", allow);
         return a;
-    };
-    auto route = [&](std::string_view allow, auto&& fn) -> http_answer {
-        if (method != allow) return method_not_allowed(allow);
-        std::lock_guard lock{mutex_};
-        return fn();
-    };
-
-    if (path == "/payments/crypto/quote") return route("POST", [&] { return data_->crypto_quote(req); });
-    if (path == "/crypto/session/widget") return route("POST", [&] { return data_->crypto_session_widget(req); });
-    if (path == "/payments/transactions") return route("GET", [&] { return data_->search_transactions(query); });
-    if (segments.size() == 3 && segments[0] == "payments" && segments[1] == "transactions" && !segments[2].empty())
-        return route("GET", [&] { return data_->transaction_by_id(segments[2]); });
-    if (segments.size() == 4 && segments[0] == "payments" && segments[1] == "transactions" &&
-        segments[2] == "sessions" && !segments[3].empty())
-        return route("GET", [&] { return data_->transaction_by_session(segments[3]); });
-    if (path == "/service-providers/properties/countries") return route("GET", [&] { return data_->countries(query); });
-    if (path == "/accounts/customers") return route("POST", [&] { return data_->create_customer(req); });
-
-    return error_answer(404, "NOT_FOUND", "Not found", {"[path] " + path + " is not a route of meld-sandbox"});
+    }
+    rr.path_params = std::move(best_params);
+    if (best->validate)
+        if (auto bad = data_->rules.validate(best->method, best->pattern, rr)) return std::move(*bad);
+    std::lock_guard lock{mutex_};
+    return best->handler(rr);
 }
 
 }  // namespace meld::emulator::detail

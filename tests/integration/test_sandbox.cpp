@@ -880,3 +880,81 @@ TEST_CASE("silent_listener: a TLS handshake against it hangs", "[sandbox][tls]")
     work.reset();
     t.join();
 }
+
+// ---- every group: guide-only customer endpoints, optional auth, generic validation, pager -------------------------
+
+TEST_CASE("sandbox guide-only customer endpoints: GET one customer, PATCH kyc/initiate", "[sandbox][customers]") {
+    running_server rs;
+    auto const c = parse(call(rs.srv, "POST", "/accounts/customers", R"({"externalId":"kyc-guide"})"));
+    std::string const id(c.at("id").as_string());
+    auto got = call(rs.srv, "GET", "/accounts/customers/" + id);
+    REQUIRE(got.res.result_int() == 200);
+    CHECK(parse(got).at("externalId").as_string() == "kyc-guide");
+    require_error(call(rs.srv, "GET", "/accounts/customers/WnoSuchCustomer1234567"), 404, "NOT_FOUND");
+
+    // PATCH before any initiate: 404; after POST initiate: the initiate answer
+    std::string const share = R"({"kycShareProviders":["DUENETWORK"]})";
+    require_error(call(rs.srv, "PATCH", "/accounts/customers/" + id + "/kyc/initiate", share), 404, "NOT_FOUND");
+    auto init = call(rs.srv, "POST", "/accounts/customers/" + id + "/kyc/initiate",
+                     R"({"serviceProvider":"SUMSUB","mode":"HOSTED_URL"})");
+    REQUIRE(init.res.result_int() == 200);
+    auto patched = call(rs.srv, "PATCH", "/accounts/customers/" + id + "/kyc/initiate", share);
+    REQUIRE(patched.res.result_int() == 200);
+    CHECK(parse(patched).at("status").as_string() == "PENDING");
+    require_error(call(rs.srv, "PATCH", "/accounts/customers/" + id + "/kyc/initiate", R"({"kycShareProviders":"NOAH"})"),
+                  400, "BAD_REQUEST");
+    // the KYC shows on the customer
+    auto const after = parse(call(rs.srv, "GET", "/accounts/customers/" + id));
+    CHECK(after.at("serviceProviderCustomers").at(0).at("kyc").at("status").as_string() == "PENDING");
+}
+
+TEST_CASE("sandbox network-partner routes: Authorization optional, a wrong key still refused", "[sandbox][auth]") {
+    running_server rs;
+    auto anon = call(rs.srv, "GET", "/network-partner/supported/countries", {}, {});
+    REQUIRE(anon.res.result_int() == 200);
+    CHECK(anon.res.body() == meld::emulator::fixture("network_partners_countries"));
+    CHECK(contains(call(rs.srv, "GET", "/network-partner/supported/fiat-limits").res.body(), R"("min": 10.0)"));
+    require_error(call(rs.srv, "GET", "/network-partner/supported/countries", {}, {{"Authorization", "BASIC wrong"}}),
+                  401, "UNAUTHORIZED");
+    require_error(call(rs.srv, "GET", "/accounts/customers", {}, {}), 401, "UNAUTHORIZED");
+}
+
+TEST_CASE("sandbox generic validation from the spec rules", "[sandbox][validation]") {
+    running_server rs;
+    auto r = call(rs.srv, "POST", "/notifications/webhooks", R"({"name":7,"eventTypes":["NOPE"]})");
+    require_error(r, 400, "BAD_REQUEST");
+    auto const errors = parse(r).at("errors").as_array();
+    std::set<std::string> lines;
+    for (auto const& e : errors) lines.emplace(e.as_string());
+    CHECK(lines.count("[url] must not be null") == 1);
+    CHECK(lines.count("[name] must be a string") == 1);
+    bool enum_error = false;
+    for (auto const& l : lines) enum_error = enum_error || l.starts_with("[eventTypes[0]] must be one of TRANSACTION_CRYPTO_PENDING");
+    CHECK(enum_error);
+    require_error(call(rs.srv, "POST", "/payments/risk-analysis", R"({"achClass":"WEB","currencyCode":"USD"})"), 400,
+                  "BAD_REQUEST");
+    require_error(call(rs.srv, "POST", "/payments/transactions/WePZCYJW7cdXR7SxUMp8mE/refund"), 400, "BAD_REQUEST");
+    require_error(call(rs.srv, "GET", "/activity-log"), 400, "BAD_REQUEST");  // start, end required
+    require_error(call(rs.srv, "GET", "/accounts/customers?limit=abc"), 400, "BAD_REQUEST");
+    require_error(call(rs.srv, "GET", "/accounts/customers?limit=101"), 400, "BAD_REQUEST");
+    require_error(call(rs.srv, "GET", "/accounts/customers?before=a&after=b"), 400, "BAD_REQUEST");
+    require_error(call(rs.srv, "GET", "/accounts/customers?after=unknown"), 400, "BAD_REQUEST");
+    // routing: the literal segment wins over a path parameter; a wrong method lists every allowed one
+    CHECK(call(rs.srv, "GET", "/notifications/webhooks/event-types").res.result_int() == 200);
+    auto m = call(rs.srv, "PUT", "/payments/transactions");
+    require_error(m, 405, "METHOD_NOT_ALLOWED");
+    CHECK(m.res[http::field::allow] == "GET, POST");
+}
+
+TEST_CASE("sandbox fiat payment amounts keep the request's number text", "[sandbox][payments]") {
+    running_server rs;
+    auto r = call(rs.srv, "POST", "/payments/transactions/WePZCYJW7cdXR7SxUMp8mE/refund",
+                  R"({"reason":"x","sourceAmount":25.10})");
+    REQUIRE(r.res.result_int() == 200);
+    CHECK(contains(r.res.body(), R"("sourceAmount": 25.10)"));
+    CHECK(contains(r.res.body(), R"("parentPaymentTransactionId": "WePZCYJW7cdXR7SxUMp8mE")"));
+    // the spec types POST /payments/transactions' sourceAmount as a string: "25.10" answers the number 25.10
+    auto c = call(rs.srv, "POST", "/payments/transactions", R"({"sourceAmount":"25.10","sourceCurrencyCode":"USD"})");
+    REQUIRE(c.res.result_int() == 201);
+    CHECK(contains(c.res.body(), R"("sourceAmount": 25.10)"));
+}

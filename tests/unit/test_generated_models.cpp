@@ -3,12 +3,16 @@
 // Every JSON text below is copied from Meld's documentation (shared/api/CATALOG.md examples, the seed doc
 // pages, the specs' request examples), never produced by serializing our own structs. Only `...` elisions of
 // the docs are removed so that the text is valid JSON.
+#include <meld/detail/request_builder.hpp>
+#include <meld/generated/endpoints/activity_log.hpp>
 #include <meld/generated/endpoints/bank_linking.hpp>
 #include <meld/generated/endpoints/crypto.hpp>
 #include <meld/generated/endpoints/customers.hpp>
 #include <meld/generated/endpoints/network_partners.hpp>
 #include <meld/generated/endpoints/payments.hpp>
 #include <meld/generated/endpoints/service_providers.hpp>
+#include <meld/generated/groups/customers.hpp>
+#include <meld/handwritten/customers.hpp>
 #include <meld/json/decode.hpp>
 #include <meld/json/encode.hpp>
 
@@ -93,6 +97,59 @@ static_assert(std::is_same_v<decltype(meld::payments::transactions_create_reques
 static_assert(!ep::network_partners::supported_countries::traits.requires_auth);
 static_assert(ep::bank_linking::connections_get::traits.requires_auth);
 static_assert(std::is_same_v<ep::bank_linking::connections_remove::response_type, meld::raw_json>);
+
+// Where the seeds' query-parameter names differ from the specs' (openapi/README.md), the spec's names are
+// generated and the seeds' are not.
+#define MELD_TEST_HAS_MEMBER(T, m) ([]<class U>(U*) { return requires(U u) { u.m; }; }(static_cast<T*>(nullptr)))
+static_assert(MELD_TEST_HAS_MEMBER(meld::payments::transactions_search_request, externalSubaccountCustomerIds));
+static_assert(!MELD_TEST_HAS_MEMBER(meld::payments::transactions_search_request, externalSubaccountCustomerId));
+static_assert(!MELD_TEST_HAS_MEMBER(meld::bank_linking::accounts_search_request, financialAccountId));
+static_assert(!MELD_TEST_HAS_MEMBER(meld::bank_linking::transactions_search_request, institutionId));
+static_assert(!MELD_TEST_HAS_MEMBER(meld::bank_linking::investments_holdings_search_request, institutionId));
+static_assert(!MELD_TEST_HAS_MEMBER(meld::bank_linking::investments_transactions_search_request, institutionId));
+static_assert(MELD_TEST_HAS_MEMBER(meld::activity_log::search_request, connectionIds));
+static_assert(MELD_TEST_HAS_MEMBER(meld::activity_log::search_request, financialAccountIds));
+static_assert(MELD_TEST_HAS_MEMBER(meld::activity_log::search_request, eventType));
+static_assert(!MELD_TEST_HAS_MEMBER(meld::activity_log::search_request, connectionId));
+static_assert(!MELD_TEST_HAS_MEMBER(meld::activity_log::search_request, financialAccountId));
+static_assert(!MELD_TEST_HAS_MEMBER(meld::activity_log::search_request, eventTypes));
+static_assert(MELD_TEST_HAS_MEMBER(meld::activity_log::details_request, keys));
+static_assert(!MELD_TEST_HAS_MEMBER(meld::activity_log::details_request, key));
+#undef MELD_TEST_HAS_MEMBER
+
+// Hand-written descriptors (guide-only operations), exposed by the generated group object.
+static_assert(ep::customers::get::name == "customers.get");
+static_assert(ep::customers::get::method == meld::http_method::get);
+static_assert(ep::customers::get::path == "/accounts/customers/{customerId}");
+static_assert(std::is_same_v<ep::customers::get::response_type, meld::customers::customer>);
+static_assert(ep::customers::kyc_update::name == "customers.kyc.update");
+static_assert(ep::customers::kyc_update::method == meld::http_method::patch);
+static_assert(ep::customers::kyc_update::path == ep::customers::kyc_initiate::path);
+static_assert(std::is_same_v<ep::customers::kyc_update::request_type, ep::customers::kyc_initiate::request_type>);
+static_assert(std::is_same_v<decltype(meld::customers_api::get), meld::operation<ep::customers::get>>);
+static_assert(std::is_same_v<decltype(meld::customers_api::kyc_api::update), meld::operation<ep::customers::kyc_update>>);
+
+TEST_CASE("hand-written descriptors build like generated ones")
+{
+    meld::customers::get_request const get{.customerId = "WmYYgvN8ukpV62N3m4u3ee"};
+    auto const g = meld::detail::build_request<ep::customers::get>(get, {});
+    CHECK(g.method == meld::http_method::get);
+    CHECK(g.target == "/accounts/customers/WmYYgvN8ukpV62N3m4u3ee");
+    CHECK_FALSE(g.has_body);
+
+    // the guide's PATCH body (CATALOG.md 2.3.6 / virtual-account guide)
+    meld::customers::kyc_initiate_request const add{
+        .customerId = "WmYYgvN8ukpV62N3m4u3ee",
+        .kycShareProviders = std::vector<meld::customers::service_provider>{meld::customers::service_provider::NOAH,
+                                                                            meld::customers::service_provider::DUENETWORK},
+        .mode = meld::customers::kyc_initiate_request_mode::HOSTED_URL,
+        .serviceProvider = meld::customers::initiate_kyc_response_service_provider::SUMSUB};
+    auto const k = meld::detail::build_request<ep::customers::kyc_update>(add, {});
+    CHECK_FALSE(k.build_error);
+    CHECK(k.method == meld::http_method::patch);
+    CHECK(k.target == "/accounts/customers/WmYYgvN8ukpV62N3m4u3ee/kyc/initiate");
+    CHECK(k.body == R"({"kycShareProviders":["NOAH","DUENETWORK"],"mode":"HOSTED_URL","serviceProvider":"SUMSUB"})");
+}
 
 // ---- crypto -------------------------------------------------------------------------------------------------
 

@@ -25,8 +25,6 @@ struct echo_request {
 BOOST_DESCRIBE_STRUCT(echo_request, (), (id, statuses, limit, flag, meldAccountId, name, amount, note))
 
 struct echo_endpoint {
-    static constexpr std::string_view name = "test.echo";
-    static constexpr std::string_view operation_id = "test-echo";
     static constexpr meld::http_method method = meld::http_method::post;
     static constexpr std::string_view path = "/things/{id}/echo";
     using request_type = echo_request;
@@ -47,7 +45,6 @@ struct get_request {
 BOOST_DESCRIBE_STRUCT(get_request, (), (id))
 
 struct get_endpoint {
-    static constexpr std::string_view name = "test.get";
     static constexpr meld::http_method method = meld::http_method::get;
     static constexpr std::string_view path = "/payments/transactions/{id}";
     using request_type = get_request;

@@ -7,12 +7,15 @@ Usage:
 
 Inputs besides the specs (next to this script):
     names.json     spec file stem -> API group; "METHOD /path" -> C++ call path ("crypto.quote");
-                   optional per-spec "type_names" (schema -> C++ name) for schemas named meaninglessly.
+                   optional per-spec "type_names" (schema -> C++ name) for schemas named meaninglessly;
+                   "handwritten": "METHOD /path" -> {call, descriptor, header, source} for guide-only
+                   operations whose descriptors are written by hand (include/meld/handwritten/): the group
+                   objects and docs/reference.md include them; an error once a spec declares the operation.
                    Operations without an entry (or with null) are not generated.
     overlays.json  documented-reality additions to spec schemas (fields the specs omit).
 
 Outputs (relative to the repo root):
-    include/meld/generated/models/<group>.hpp      namespace meld::<group>
+    include/meld/generated/models/<group>.hpp      namespace meld::<group> (+ meld::validation_rules<T> tables)
     include/meld/generated/endpoints/<group>.hpp   namespace meld::endpoints::<group>
     include/meld/generated/groups/<group>.hpp      class meld::<group>_api
     include/meld/generated/groups/all.hpp          class meld::detail::api_groups
@@ -145,6 +148,8 @@ class Member:
     required: bool
     location: str = "body"  # path / query / header / body (request types only)
     wire_name: str = ""
+    # validation rules from the spec's constraints: (kind, value, on) with on = "value" or "items"
+    rules: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -183,6 +188,11 @@ class Operation:
     paginated: bool = False
     requires_auth: bool = True
     has_body: bool = False
+    # hand-written descriptors (names.json "handwritten"): types as spelled in the header, header, source
+    hand_request: str = ""
+    hand_response: str = ""
+    hand_header: str = ""
+    hand_source: str = ""
 
 
 class GenError(Exception):
@@ -193,6 +203,57 @@ class GenError(Exception):
 # Per-group model builder
 # --------------------------------------------------------------------------------------------------------------
 
+CONSTRAINT_KEYS = frozenset({"minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum",
+                             "exclusiveMaximum", "minItems", "maxItems", "uniqueItems", "minProperties",
+                             "maxProperties"})
+
+
+def number_text(v) -> str:
+    """A JSON number of a constraint as decimal text (0.0 -> "0")."""
+    if isinstance(v, bool):
+        raise GenError(f"not a number: {v!r}")
+    if isinstance(v, int):
+        return str(v)
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
+def scalar_rules(kw: dict, t: T, on: str) -> list[tuple[str, str, str]]:
+    """Rules of the scalar keywords that apply to a value of type `t` (strings, numbers, enums, maps)."""
+    out: list[tuple[str, str, str]] = []
+    if t.kind == "str":
+        if kw.get("minLength", 0) > 0:
+            out.append(("min_length", str(kw["minLength"]), on))
+        if "maxLength" in kw:
+            out.append(("max_length", str(kw["maxLength"]), on))
+        if "pattern" in kw:
+            # meld::detail::validation::pattern_matcher implements the regular subset of ECMAScript
+            if re.search(r"\(\?[=!<]|\\[1-9bBk]", kw["pattern"]):
+                raise GenError(f"pattern {kw['pattern']!r} uses lookaround, back-references or \\b, which "
+                               "meld/detail/validation_regex.hpp does not support")
+            out.append(("pattern", kw["pattern"], on))
+    elif t.kind in ("dec", "i32", "i64"):
+        # OpenAPI 3.1: exclusiveMinimum/Maximum are numbers; 3.0: booleans qualifying minimum/maximum
+        excl_min = kw.get("exclusiveMinimum")
+        excl_max = kw.get("exclusiveMaximum")
+        if "minimum" in kw:
+            out.append(("exclusive_minimum" if excl_min is True else "minimum", number_text(kw["minimum"]), on))
+        if "maximum" in kw:
+            out.append(("exclusive_maximum" if excl_max is True else "maximum", number_text(kw["maximum"]), on))
+        if excl_min is not None and not isinstance(excl_min, bool):
+            out.append(("exclusive_minimum", number_text(excl_min), on))
+        if excl_max is not None and not isinstance(excl_max, bool):
+            out.append(("exclusive_maximum", number_text(excl_max), on))
+    elif t.kind == "enum":
+        out.append(("one_of", "", on))
+    elif t.kind == "map" and on == "value":
+        if kw.get("minProperties", 0) > 0:
+            out.append(("min_properties", str(kw["minProperties"]), on))
+        if "maxProperties" in kw:
+            out.append(("max_properties", str(kw["maxProperties"]), on))
+    return out
+
 
 class GroupModel:
     def __init__(self, group: str, spec_file: str, spec: dict):
@@ -201,6 +262,7 @@ class GroupModel:
         self.spec = spec
         self.schemas: dict = spec.get("components", {}).get("schemas", {})
         self.ops: list[Operation] = []
+        self.hand_ops: list[Operation] = []  # hand-written descriptors the group object exposes too
         # component schema name -> set of modes it is reachable in
         self.reach: dict[str, set[str]] = {}
         self.schema_names: dict[str, str] = {}  # component -> C++ name
@@ -283,6 +345,60 @@ class GroupModel:
             if d:
                 return d
         return None
+
+    # ---- validation constraints -----------------------------------------------------------------------------
+
+    def constraint_keywords(self, node: dict, seen: frozenset = frozenset()) -> dict:
+        """The validation keywords that apply to a schema node: those of a $ref'd scalar/array component, of
+        annotation-only allOf parts, of a lone real allOf part, and the node's own (which win)."""
+        out: dict = {}
+        if not isinstance(node, dict):
+            return out
+        if "$ref" in node:
+            name, target = self.deref(node)
+            if name not in seen and not self.is_object_like(target) and "oneOf" not in target \
+                    and "anyOf" not in target:
+                out.update(self.constraint_keywords(target, seen | {name}))
+        if "properties" not in node:
+            real = self.real_parts(node)
+            for part in node.get("allOf", []):
+                if self.is_annotation_only(part) or (len(real) == 1 and part is real[0]):
+                    out.update(self.constraint_keywords(part, seen))
+        out.update({k: v for k, v in node.items() if k in CONSTRAINT_KEYS})
+        return out
+
+    def items_node(self, node: dict, seen: frozenset = frozenset()) -> dict | None:
+        """The `items` schema of an array node (through $ref and a lone real allOf part)."""
+        if not isinstance(node, dict):
+            return None
+        if "items" in node:
+            return node["items"]
+        if "$ref" in node:
+            name, target = self.deref(node)
+            return None if name in seen else self.items_node(target, seen | {name})
+        real = self.real_parts(node)
+        return self.items_node(real[0], seen) if len(real) == 1 else None
+
+    def member_rules(self, node: dict, t: T, spec_required_but_optional: bool) -> list[tuple[str, str, str]]:
+        """Validation rules of a request-side member of type `t` declared by schema `node`."""
+        rules: list[tuple[str, str, str]] = []
+        if spec_required_but_optional:
+            rules.append(("required", "", "value"))
+        kw = self.constraint_keywords(node)
+        if t.kind == "vec":
+            if kw.get("minItems", 0) > 0:
+                rules.append(("min_items", str(kw["minItems"]), "value"))
+            if "maxItems" in kw:
+                rules.append(("max_items", str(kw["maxItems"]), "value"))
+            if kw.get("uniqueItems") is True:
+                rules.append(("unique_items", "", "value"))
+            items = self.items_node(node)
+            # a comma-separated query list is a string schema: its constraints apply to each element
+            item_kw = self.constraint_keywords(items) if items is not None else kw
+            rules += scalar_rules(item_kw, t.arg, "items")
+        else:
+            rules += scalar_rules(kw, t, "value")
+        return rules
 
     # ---- pass A: reachability and modes ---------------------------------------------------------------------
 
@@ -512,7 +628,9 @@ class GroupModel:
         members = list(extra_front)
         for prop, sub in props.items():
             t = self.type_of(sub, name, prop, mode)
-            members.append(Member(prop, self.member_ident(name, prop), t, prop in required))
+            m = Member(prop, self.member_ident(name, prop), t, prop in required)
+            m.rules = self.member_rules(sub, t, spec_required_but_optional=mode == "resp" and m.required)
+            members.append(m)
         idents = Counter(m.ident for m in members)
         if any(c > 1 for c in idents.values()):
             raise GenError(f"{self.group}: duplicate member names in {name}: {idents}")
@@ -706,6 +824,48 @@ def wrap_decl(line: str, indent: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def request_structs(gm: GroupModel) -> list[str]:
+    """Structs reachable from a request type (the request types themselves, nested models, variant
+    alternatives), in emission order."""
+    seen: set[str] = set()
+    todo = [op.request.name for op in gm.ops]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if n in gm.aliases:
+            todo += deps_of(gm.aliases[n].type)
+        elif n in gm.structs:
+            for m in gm.structs[n].members:
+                todo += deps_of(m.type)
+    return [n for n in gm.struct_order if n in seen and n in gm.structs]
+
+
+def render_rules(gm: GroupModel) -> str:
+    """`meld::validation_rules<T>` specializations: the specs' constraints on request-side models."""
+    out: list[str] = []
+    for name in request_structs(gm):
+        s = gm.structs[name]
+        rows = [(m, r) for m in s.members for r in m.rules]
+        if not rows:
+            continue
+        out.append(f"\ntemplate <>\nstruct meld::validation_rules<::meld::{gm.group}::{name}> {{\n")
+        out.append("    static constexpr meld::field_rule rules[] = {\n")
+        for m, (kind, value, on) in rows:
+            row = (f"        {{{cpp_string(m.ident)}, meld::rule_kind::{kind}, {cpp_string(value)}, "
+                   f"meld::rule_on::{on}}},")
+            if len(row) > LINE:  # long patterns: the value on a line of its own
+                row = (f"        {{{cpp_string(m.ident)}, meld::rule_kind::{kind},\n"
+                       f"         {cpp_string(value)},\n         meld::rule_on::{on}}},")
+            out.append(row + "\n")
+        out.append("    };\n};\n")
+    if not out:
+        return ""
+    return ("\n// ---- request validation: the specs' constraints on request-side models "
+            "(meld/validation.hpp) ----\n" + "".join(out))
+
+
 def render_models(gm: GroupModel) -> str:
     r = Renderer(gm)
     rel = f"include/meld/generated/models/{gm.group}.hpp"
@@ -734,6 +894,9 @@ def render_models(gm: GroupModel) -> str:
         std_includes.add("<variant>")
     if gm.variant_traits:
         meld_includes.add("<meld/json/traits.hpp>")
+    rules = render_rules(gm)
+    if rules:
+        meld_includes.add("<meld/detail/validation_rules.hpp>")
 
     out = [banner([gm.spec_file], f"Models of the {gm.group} API group (namespace meld::{gm.group}).")]
     g = guard(rel)
@@ -788,6 +951,7 @@ def render_models(gm: GroupModel) -> str:
                 out.append(f"        if ({cond})\n            return {i};\n")
             out.append("        return -1;\n    }\n};\n")
 
+    out.append(rules)
     out.append(f"\n#endif  // {g}\n")
     return "".join(out)
 
@@ -888,8 +1052,10 @@ def render_group(gm: GroupModel, sources: list[str]) -> str:
     out.append(f"#ifndef {g}\n#define {g}\n\n")
     out.append("#include <meld/detail/engine_fwd.hpp>\n")
     out.append(f"#include <meld/generated/endpoints/{gm.group}.hpp>\n")
+    for header in sorted({op.hand_header for op in gm.hand_ops}):
+        out.append(f"#include <{header}>  // hand-written descriptors (names.json \"handwritten\")\n")
     out.append("#include <meld/operation.hpp>\n\nnamespace meld {\n\n")
-    out.append(render_class(f"{gm.group}_api", build_tree(gm.ops), gm.group, ""))
+    out.append(render_class(f"{gm.group}_api", build_tree(gm.ops + gm.hand_ops), gm.group, ""))
     out.append(f"\n}}  // namespace meld\n\n#endif  // {g}\n")
     return "".join(out)
 
@@ -921,8 +1087,9 @@ def render_reference(groups: list[GroupModel], sources: list[str], skipped: list
     out.append("<!-- Operation reference of meld-cpp: one row per generated Meld API operation. -->\n\n")
     out.append("# meld-cpp API reference\n\n")
     total = sum(len(gm.ops) for gm in groups)
+    hand = sum(len(gm.hand_ops) for gm in groups)
     out.append(f"{total} operations in {len(groups)} API groups, generated from Meld's OpenAPI specs "
-               f"({', '.join(sources)}).\nEach call is `co_await meld.<call>(request)`; the request type "
+               f"({', '.join(sources)}), plus {hand} hand-written (marked **hand-written**).\nEach call is `co_await meld.<call>(request)`; the request type "
                "holds path, query and header parameters and the JSON body fields as members.\n\n")
     out.append(NAMING_RULES)
     for gm in groups:
@@ -930,10 +1097,25 @@ def render_reference(groups: list[GroupModel], sources: list[str], skipped: list
         out.append(f"\n## {gm.group} (`{gm.spec_file}`)\n\n")
         out.append("| HTTP | C++ call | request type | response type | paginated | idempotency key |\n")
         out.append("|---|---|---|---|---|---|\n")
-        for op in sorted(gm.ops, key=lambda o: o.call):
-            out.append(f"| `{op.method.upper()} {op.path}` | `meld.{op.call}(...)` | "
-                       f"`meld::{gm.group}::{op.request.name}` | `{md_type(r, op.response)}` | "
+        for op in sorted(gm.ops + gm.hand_ops, key=lambda o: o.call):
+            if op.hand_header:
+                call = f"`meld.{op.call}(...)` **hand-written**"
+                req, resp = op.hand_request, op.hand_response
+            else:
+                call = f"`meld.{op.call}(...)`"
+                req, resp = f"meld::{gm.group}::{op.request.name}", md_type(r, op.response)
+            out.append(f"| `{op.method.upper()} {op.path}` | {call} | `{req}` | `{resp}` | "
                        f"{'yes' if op.paginated else 'no'} | {'yes' if op.idempotency_key else 'no'} |\n")
+    hand_ops = [op for gm in groups for op in sorted(gm.hand_ops, key=lambda o: o.call)]
+    if hand_ops:
+        out.append("\n## Hand-written operations\n\n")
+        out.append("Operations Meld's guides use but the specs do not declare. Their descriptors are written by "
+                   "hand in the same form\nas the generated ones and listed in `tools/codegen/names.json` "
+                   "(`handwritten`); the group objects expose them.\n\n")
+        for op in hand_ops:
+            out.append(f"* `{op.method.upper()} {op.path}` -> `meld.{op.call}(...)`, descriptor "
+                       f"`meld::endpoints::{op.group}::{op.ident}` in `include/{op.hand_header}`; source: "
+                       f"{op.hand_source}.\n")
     if skipped:
         out.append("\n## Not generated\n\n")
         for s in skipped:
@@ -961,6 +1143,14 @@ this file is generated from it. The table follows these rules:
   `network_partners.supported.countries`). Names never use C++ keywords or `import`.
 * An operation that two specs declare (`GET /payments/transactions` and `GET /payments/transactions/{id}`
   in crypto and payments) is generated once, from the spec whose group owns its call path.
+* **Hand-written operations** (guide-only, absent from the specs) follow the same rules: `GET
+  /accounts/customers/{customerId}` is `customers.get`; `PATCH /accounts/customers/{customerId}/kyc/initiate`
+  is `customers.kyc.update` (PATCH -> `update`; the action name `initiate` already belongs to the spec's
+  POST on that path). They reuse the generated models where the guide shows the same shapes.
+* **Request validation**: every request-side model the specs constrain has a
+  `meld::validation_rules<T>` table in its models header (required, minLength/maxLength, pattern,
+  minimum/maximum, minItems/maxItems/uniqueItems, minProperties/maxProperties, enum membership), taken from
+  the specs' keywords only; each call checks it before sending (`meld/validation.hpp`).
 * **Request type** = `meld::<group>::<resources>_<verb>_request` (call path without the group, `.` -> `_`):
   path parameters, then query parameters, then header parameters, then the JSON body's properties, each
   member named exactly like the JSON/query name (headers: `Meld-Account-Id` -> `meldAccountId`).
@@ -1100,6 +1290,14 @@ def build(specs_dir: Path) -> tuple[dict[str, str], list[str]]:
         reserved = set(gm.structs) | set(gm.aliases)
         gm.assign_enum_names(reserved)
 
+    for mp, entry in names_cfg.get("handwritten", {}).items():
+        if mp in seen_ops:
+            raise GenError(f"names.json handwritten: the specs now declare {mp}; delete the hand-written "
+                           f"descriptor {entry['descriptor']} from {entry['header']} and map the operation")
+        group = entry["call"].split(".")[0]
+        if group in groups:
+            groups[group].hand_ops.append(hand_written_operation(mp, entry))
+
     active = [groups[g] for g in group_of_spec.values() if g in groups and groups[g].ops]
     files: dict[str, str] = {}
     for gm in active:
@@ -1119,6 +1317,48 @@ def build(specs_dir: Path) -> tuple[dict[str, str], list[str]]:
     for s in skipped:
         notes.append(f"skipped operation: {s}")
     return files, notes
+
+
+REPO_ROOT = HERE.parent.parent
+HAND_FIELD_RE = {
+    "name": re.compile(r'static constexpr std::string_view name = "([^"]*)";'),
+    "method": re.compile(r"static constexpr meld::http_method method = meld::http_method::(\w+);"),
+    "path": re.compile(r'static constexpr std::string_view path = "([^"]*)";'),
+    "request": re.compile(r"using request_type = ([^;]+);"),
+    "response": re.compile(r"using response_type = ([^;]+);"),
+    "traits": re.compile(r"static constexpr meld::endpoint_traits traits\{([^}]*)\};"),
+}
+
+
+def hand_written_operation(mp: str, entry: dict) -> Operation:
+    """The Operation of a hand-written descriptor (names.json "handwritten"), read from its header so the
+    header stays the single source: the descriptor's name, method and path must match the names.json entry."""
+    call, ident, header = entry["call"], entry["descriptor"], entry["header"]
+    group = call.split(".")[0]
+    text = (REPO_ROOT / "include" / header).read_text(encoding="utf-8")
+    ns = text.find(f"namespace meld::endpoints::{group} {{")
+    start = text.find(f"\nstruct {ident} {{", ns)
+    if ns < 0 or start < 0:
+        raise GenError(f"names.json handwritten {mp}: no struct meld::endpoints::{group}::{ident} in {header}")
+    body = text[start:text.find("\n};", start)]
+    got = {}
+    for k, rx in HAND_FIELD_RE.items():
+        m = rx.search(body)
+        if not m:
+            raise GenError(f"{header}: descriptor {ident} has no {k}")
+        got[k] = m.group(1).strip()
+    method, path = mp.split(" ", 1)
+    if got["name"] != call or got["method"] != HTTP_METHODS[method.lower()] or got["path"] != path:
+        raise GenError(f"{header}: descriptor {ident} does not match names.json {mp} -> {call}")
+    o = Operation(group, call, ident, "", method.lower(), path, "")
+    o.has_body = ".has_body = true" in got["traits"]
+    o.idempotency_key = ".idempotency_key = true" in got["traits"]
+    o.paginated = ".paginated = true" in got["traits"]
+    o.hand_request = got["request"].removeprefix("::")
+    o.hand_response = got["response"].removeprefix("::")
+    o.hand_header = header
+    o.hand_source = entry["source"]
+    return o
 
 
 def first_schema(container: dict, where: str) -> dict:
@@ -1170,7 +1410,7 @@ def build_operation(gm: GroupModel, call: str, mp: str, spec: dict, op: dict) ->
             t = T("vec", t)
         required = bool(prm.get("required")) or loc == "path"
         ident_ = gm.member_ident(req_name, member)
-        members.append(Member(member, ident_, t, required, loc, wire))
+        members.append(Member(member, ident_, t, required, loc, wire, gm.member_rules(schema, t, False)))
     body = op.get("requestBody")
     if body:
         o.has_body = True
@@ -1181,7 +1421,8 @@ def build_operation(gm: GroupModel, call: str, mp: str, spec: dict, op: dict) ->
         body_required = bool(body.get("required"))
         for prop, sub in props.items():
             t = gm.type_of(sub, req_name, prop, "req")
-            members.append(Member(prop, gm.member_ident(req_name, prop), t, body_required and prop in required))
+            members.append(Member(prop, gm.member_ident(req_name, prop), t, body_required and prop in required,
+                                  rules=gm.member_rules(sub, t, False)))
     if req_name in gm.structs or req_name in gm.schema_names.values():
         raise GenError(f"{mp}: request type name {req_name} collides with a model")
     gm.build_struct(req_name, {"type": "object"}, "req", origin=f"request of {call}", extra_front=members)

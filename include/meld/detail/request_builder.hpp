@@ -3,6 +3,9 @@
 // Path parameters are substituted into the template and percent-encoded; query parameters are appended
 // in declaration order (empty optionals omitted, lists comma-separated); header parameters are copied;
 // every other member is a JSON body field. No I/O, no allocation beyond the output strings.
+// First, the request is checked against the specs' constraints (meld/validation.hpp): a violation yields a
+// prepared_request with build_error = client_errc::invalid_request and the message, and nothing else is built.
+// Request types without any rule skip the check at compile time.
 #ifndef MELD_DETAIL_REQUEST_BUILDER_HPP
 #define MELD_DETAIL_REQUEST_BUILDER_HPP
 
@@ -14,6 +17,7 @@
 #include <meld/json/traits.hpp>
 #include <meld/open_enum.hpp>
 #include <meld/timestamp.hpp>
+#include <meld/validation.hpp>
 
 #include <boost/mp11/algorithm.hpp>
 
@@ -170,6 +174,14 @@ prepared_request build_request(typename Endpoint::request_type const& req, call_
     prepared_request p;
     p.method = Endpoint::method;
     p.requires_auth = Endpoint::traits.requires_auth;
+#ifndef MELD_NO_REQUEST_VALIDATION
+    if constexpr (has_validation_rules<typename Endpoint::request_type>) {
+        if (error_code const ec = validate(req, p.build_message)) {
+            p.build_error = ec;
+            return p;
+        }
+    }
+#endif
     p.target.reserve(Endpoint::path.size() + 32);
     append_path<Endpoint>(p.target, req);
     append_query<Endpoint>(p.target, req);

@@ -16,6 +16,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -207,8 +208,20 @@ struct engine::impl {
         auto const timeout_code =
             connect_deadline < deadline ? client_errc::connect_timeout : client_errc::request_timeout;
 
+        // The resolver has no deadline of its own: race it against one (a hung DNS lookup must not
+        // outlive connect_timeout).
+        using namespace asio::experimental::awaitable_operators;
         asio::ip::tcp::resolver resolver(strand);
-        auto [rec, results] = co_await resolver.async_resolve(url.host, url.port, tuple_awaitable);
+        asio::steady_timer resolve_deadline(strand, connect_deadline);
+        auto resolved = co_await (resolver.async_resolve(url.host, url.port, tuple_awaitable) ||
+                                  resolve_deadline.async_wait(tuple_awaitable));
+        if (resolved.index() == 1) {
+            auto cs = co_await asio::this_coro::cancellation_state;
+            if (cs.cancelled() != asio::cancellation_type::none)
+                co_return make_error_code(asio::error::operation_aborted);
+            co_return fail(diag, timeout_code, {}, "resolving " + url.host + " timed out");
+        }
+        auto [rec, results] = std::get<0>(std::move(resolved));
         if (rec == asio::error::operation_aborted)
             co_return rec;
         if (rec)

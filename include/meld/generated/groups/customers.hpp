@@ -5,6 +5,7 @@
 
 #include <meld/detail/engine_fwd.hpp>
 #include <meld/generated/endpoints/customers.hpp>
+#include <meld/handwritten/customers.hpp>  // hand-written descriptors (names.json "handwritten")
 #include <meld/operation.hpp>
 
 namespace meld {
@@ -25,15 +26,18 @@ public:
     public:
         explicit kyc_api(detail::engine& e) noexcept
             : initiate{e}
+            , update{e}
         {
         }
 
         operation<endpoints::customers::kyc_initiate> initiate;
+        operation<endpoints::customers::kyc_update> update;
     };
 
     explicit customers_api(detail::engine& e) noexcept
         : addresses{e}
         , create{e}
+        , get{e}
         , kyc{e}
         , remove{e}
         , search{e}
@@ -43,6 +47,7 @@ public:
 
     addresses_api addresses;
     operation<endpoints::customers::create> create;
+    operation<endpoints::customers::get> get;
     kyc_api kyc;
     operation<endpoints::customers::remove> remove;
     operation<endpoints::customers::search> search;

@@ -5,6 +5,7 @@
 
 #include <boost/describe/class.hpp>
 #include <meld/decimal.hpp>
+#include <meld/detail/validation_rules.hpp>
 #include <meld/json/traits.hpp>
 #include <meld/open_enum.hpp>
 #include <meld/raw_json.hpp>
@@ -749,6 +750,113 @@ struct meld::json::variant_traits<std::variant<
             return 3;
         return -1;
     }
+};
+
+// ---- request validation: the specs' constraints on request-side models (meld/validation.hpp) ----
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::accounts_create_processor_token_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"processor", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::bank_linking_preference> {
+    static constexpr meld::field_rule rules[] = {
+        {"selectionStyle", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::connect_start_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"externalCustomerId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"optionalProducts", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"products", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"regions", meld::rule_kind::unique_items, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::import_akoya_details> {
+    static constexpr meld::field_rule rules[] = {
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"providerId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"refreshToken", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"products", meld::rule_kind::one_of, "", meld::rule_on::items},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::import_finicity_details> {
+    static constexpr meld::field_rule rules[] = {
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"products", meld::rule_kind::one_of, "", meld::rule_on::items},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::authentication_bypass_details> {
+    static constexpr meld::field_rule rules[] = {
+        {"category", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"previouslyAuthenticatedId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::import_mesh_details> {
+    static constexpr meld::field_rule rules[] = {
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"importType", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"products", meld::rule_kind::unique_items, "", meld::rule_on::value},
+        {"products", meld::rule_kind::one_of, "", meld::rule_on::items},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::import_plaid_details> {
+    static constexpr meld::field_rule rules[] = {
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"accessToken", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::connections_import_connections_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"connections", meld::rule_kind::min_items, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::connections_refresh_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"products", meld::rule_kind::one_of, "", meld::rule_on::items},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::connections_update_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"products", meld::rule_kind::min_items, "1", meld::rule_on::value},
+        {"products", meld::rule_kind::one_of, "", meld::rule_on::items},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::investments_transactions_search_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"statuses", meld::rule_kind::one_of, "", meld::rule_on::items},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::bank_linking::transactions_search_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"status", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
 };
 
 #endif  // MELD_GENERATED_MODELS_BANK_LINKING_HPP

@@ -5,6 +5,7 @@
 
 #include <boost/describe/class.hpp>
 #include <meld/decimal.hpp>
+#include <meld/detail/validation_rules.hpp>
 #include <meld/json/traits.hpp>
 #include <meld/open_enum.hpp>
 #include <meld/raw_json.hpp>
@@ -578,6 +579,137 @@ struct meld::json::variant_traits<std::variant<
             return 2;
         return -1;
     }
+};
+
+// ---- request validation: the specs' constraints on request-side models (meld/validation.hpp) ----
+
+template <>
+struct meld::validation_rules<::meld::crypto::kyc_info> {
+    static constexpr meld::field_rule rules[] = {
+        {"kycProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::crypto_buy_session_data> {
+    static constexpr meld::field_rule rules[] = {
+        {"destinationCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"lockFields", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"sourceAmount", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"sourceCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"walletAddress", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::crypto_sell_session_data> {
+    static constexpr meld::field_rule rules[] = {
+        {"countryCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"destinationCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"lockFields", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"sourceAmount", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"sourceCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::crypto_transfer_session_data> {
+    static constexpr meld::field_rule rules[] = {
+        {"lockFields", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"sourceCurrencyCodes", meld::rule_kind::min_items, "1", meld::rule_on::value},
+        {"sourceCurrencyCodes", meld::rule_kind::unique_items, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::create_widget_session_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"sessionType", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::quote_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"destinationCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"serviceProviders", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"sourceAmount", meld::rule_kind::minimum, "0", meld::rule_on::value},
+        {"sourceCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::address> {
+    static constexpr meld::field_rule rules[] = {
+        {"city", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"country", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"postalCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"streetLineOne", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::ach_payment_method_details> {
+    static constexpr meld::field_rule rules[] = {
+        {"accountType", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"routingNumber", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"accountNumber", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::sepa_payment_method_details> {
+    static constexpr meld::field_rule rules[] = {
+        {"iban", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::payment_method> {
+    static constexpr meld::field_rule rules[] = {
+        {"owner", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"type", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::virtual_account_create_offramp_order_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"customerId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"destinationCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"sourceAmount", meld::rule_kind::minimum, "0", meld::rule_on::value},
+        {"sourceCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"sourceWalletAddress", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::virtual_account_create_onramp_order_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"customerId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"destinationCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"destinationWalletAddress", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"paymentMethodType", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"sourceAmount", meld::rule_kind::minimum, "0", meld::rule_on::value},
+        {"sourceCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::crypto::virtual_account_quote_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"customerId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"destinationCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"paymentMethodType", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"serviceProviders", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"sourceAmount", meld::rule_kind::minimum, "0", meld::rule_on::value},
+        {"sourceCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
 };
 
 #endif  // MELD_GENERATED_MODELS_CRYPTO_HPP

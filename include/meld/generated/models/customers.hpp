@@ -4,6 +4,7 @@
 #define MELD_GENERATED_MODELS_CUSTOMERS_HPP
 
 #include <boost/describe/class.hpp>
+#include <meld/detail/validation_rules.hpp>
 #include <meld/open_enum.hpp>
 #include <meld/raw_json.hpp>
 #include <meld/timestamp.hpp>
@@ -271,5 +272,69 @@ struct update_request {
 BOOST_DESCRIBE_STRUCT(update_request, (), (customerId, dateOfBirth, email, externalCustomerId, name, phone, status))
 
 }  // namespace meld::customers
+
+// ---- request validation: the specs' constraints on request-side models (meld/validation.hpp) ----
+
+template <>
+struct meld::validation_rules<::meld::customers::customer_address_details_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"city", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"countryCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"lineOne", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"postalCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::customers::addresses_create_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"type", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::customers::create_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"dateOfBirth", meld::rule_kind::pattern,
+         "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+         meld::rule_on::value},
+        {"type", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::customers::sumsub_token_import_kyc_details> {
+    static constexpr meld::field_rule rules[] = {
+        {"kycToken", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"applicantId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::customers::kyc_initiate_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"kycShareProviders", meld::rule_kind::unique_items, "", meld::rule_on::value},
+        {"kycShareProviders", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"mode", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::customers::search_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"status", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"type", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::customers::update_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"dateOfBirth", meld::rule_kind::pattern,
+         "^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$",
+         meld::rule_on::value},
+    };
+};
 
 #endif  // MELD_GENERATED_MODELS_CUSTOMERS_HPP

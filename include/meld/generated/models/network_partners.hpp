@@ -5,6 +5,7 @@
 
 #include <boost/describe/class.hpp>
 #include <meld/decimal.hpp>
+#include <meld/detail/validation_rules.hpp>
 #include <meld/open_enum.hpp>
 
 #include <cstdint>
@@ -317,5 +318,63 @@ struct supported_route {
 BOOST_DESCRIBE_STRUCT(supported_route, (), (partner, source, destination, paymentMethods, kycLimits))
 
 }  // namespace meld::network_partners
+
+// ---- request validation: the specs' constraints on request-side models (meld/validation.hpp) ----
+
+template <>
+struct meld::validation_rules<::meld::network_partners::supported_countries_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"category", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::network_partners::supported_currencies_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"category", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"paymentType", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"type", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::network_partners::supported_fiat_limits_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"category", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"paymentType", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::network_partners::supported_kyc_limits_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"category", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"limitType", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::network_partners::supported_partners_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"category", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"paymentType", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::network_partners::supported_payment_methods_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"category", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"paymentType", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::network_partners::supported_routes_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"category", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"paymentType", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
 
 #endif  // MELD_GENERATED_MODELS_NETWORK_PARTNERS_HPP

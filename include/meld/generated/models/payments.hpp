@@ -5,6 +5,7 @@
 
 #include <boost/describe/class.hpp>
 #include <meld/decimal.hpp>
+#include <meld/detail/validation_rules.hpp>
 #include <meld/open_enum.hpp>
 #include <meld/raw_json.hpp>
 #include <meld/timestamp.hpp>
@@ -666,5 +667,97 @@ struct payment_transaction_list_response {
 BOOST_DESCRIBE_STRUCT(payment_transaction_list_response, (), (count, remaining, totalCount, transactions))
 
 }  // namespace meld::payments
+
+// ---- request validation: the specs' constraints on request-side models (meld/validation.hpp) ----
+
+template <>
+struct meld::validation_rules<::meld::payments::external_import_transaction_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"serviceTransactionId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::external_refund_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"serviceTransactionId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"sourceAmount", meld::rule_kind::minimum, "0", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::plaid_transfer_account_fields> {
+    static constexpr meld::field_rule rules[] = {
+        {"accessToken", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"accountId", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::risk_analysis_create_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"achClass", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"currencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"type", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::customer_address_input> {
+    static constexpr meld::field_rule rules[] = {
+        {"type", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::payment_method_input> {
+    static constexpr meld::field_rule rules[] = {
+        {"type", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::tokens_create_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"serviceProviders", meld::rule_kind::one_of, "", meld::rule_on::items},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::transactions_capture_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"id", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"sourceAmount", meld::rule_kind::minimum, "0", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::transactions_create_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"sourceAmount", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"sourceCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::transactions_create_payout_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"serviceProvider", meld::rule_kind::one_of, "", meld::rule_on::value},
+        {"sourceAmount", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"sourceCurrencyCode", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::payments::transactions_refund_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"id", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"sourceAmount", meld::rule_kind::minimum, "0", meld::rule_on::value},
+    };
+};
 
 #endif  // MELD_GENERATED_MODELS_PAYMENTS_HPP

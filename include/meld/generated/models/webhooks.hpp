@@ -4,6 +4,7 @@
 #define MELD_GENERATED_MODELS_WEBHOOKS_HPP
 
 #include <boost/describe/class.hpp>
+#include <meld/detail/validation_rules.hpp>
 #include <meld/open_enum.hpp>
 
 #include <cstdint>
@@ -111,5 +112,24 @@ struct profiles_update_request {
 BOOST_DESCRIBE_STRUCT(profiles_update_request, (), (webhookProfileId, eventTypes, eventVersion, name, status, url))
 
 }  // namespace meld::webhooks
+
+// ---- request validation: the specs' constraints on request-side models (meld/validation.hpp) ----
+
+template <>
+struct meld::validation_rules<::meld::webhooks::profiles_create_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"eventTypes", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"name", meld::rule_kind::min_length, "1", meld::rule_on::value},
+        {"url", meld::rule_kind::min_length, "1", meld::rule_on::value},
+    };
+};
+
+template <>
+struct meld::validation_rules<::meld::webhooks::profiles_update_request> {
+    static constexpr meld::field_rule rules[] = {
+        {"eventTypes", meld::rule_kind::one_of, "", meld::rule_on::items},
+        {"status", meld::rule_kind::one_of, "", meld::rule_on::value},
+    };
+};
 
 #endif  // MELD_GENERATED_MODELS_WEBHOOKS_HPP
