@@ -6,14 +6,13 @@
 //
 // See docs/bleepay.md. Everything lives in namespace meld::bleepay: client + client_params + auth
 // (bleepay/client.hpp), the hand-written descriptor (bleepay/endpoints.hpp), models (bleepay/models.hpp),
-// client-side validation (bleepay/validation.hpp) and checked_operation (bleepay/operation.hpp).
+// client-side validation (bleepay/validation.hpp).
 #ifndef MELD_BLEEPAY_HPP
 #define MELD_BLEEPAY_HPP
 
 #include <meld/bleepay/client.hpp>
 #include <meld/bleepay/endpoints.hpp>
 #include <meld/bleepay/models.hpp>
-#include <meld/bleepay/operation.hpp>
 #include <meld/bleepay/validation.hpp>
 #include <meld/diagnostics.hpp>
 #include <meld/error.hpp>

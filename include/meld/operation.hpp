@@ -4,12 +4,15 @@
 // request to the engine and decodes the answer into Endpoint::response_type. Every call accepts any Asio
 // completion token; the completion signature is void(error_code, response_type). The default token throws
 // meld::error (see with_diagnostics.hpp); pass a `diagnostics&` to get the details without exceptions.
+// Paginated operations (traits.paginated) also offer pages(req, page_params) and items(req, page_params):
+// async generators over every page / row (meld/pagination.hpp, included at the end of this file).
 #ifndef MELD_OPERATION_HPP
 #define MELD_OPERATION_HPP
 
 #include <meld/client_params.hpp>
 #include <meld/detail/engine.hpp>
 #include <meld/detail/handler_forwarding.hpp>
+#include <meld/detail/pagination_params.hpp>
 #include <meld/detail/path_template.hpp>
 #include <meld/detail/request_builder.hpp>
 #include <meld/diagnostics.hpp>
@@ -24,6 +27,12 @@
 #include <utility>
 
 namespace meld {
+
+template <class Endpoint>
+class page_generator;
+template <class Endpoint>
+class item_generator;
+
 namespace detail {
 
 template <class Endpoint, class Handler>
@@ -126,6 +135,24 @@ public:
             detail::operation_initiation<Endpoint>{engine_, &diag}, token, detail::build_request<Endpoint>(req, opts));
     }
 
+    /// Paginated operations only: an async generator of pages, `while (auto p = co_await g.next())`.
+    /// Every filter of `req` is kept on every page; see page_params for direction, start/stop and prefetch.
+    page_generator<Endpoint> pages(request_type const& req, page_params params = {}) const
+        requires(Endpoint::traits.paginated)
+    {
+        return page_generator<Endpoint>(*this, req, std::move(params));
+    }
+
+    /// Paginated operations only: an async generator of rows (in walking order) across pages.
+    item_generator<Endpoint> items(request_type const& req, page_params params = {}) const
+        requires(Endpoint::traits.paginated)
+    {
+        return item_generator<Endpoint>(*this, req, std::move(params));
+    }
+
+    /// The executor of the client's engine (where completions without an associated executor run).
+    boost::asio::any_io_executor get_executor() const { return engine_->get_executor(); }
+
 private:
     detail::engine* engine_;
 };
@@ -138,5 +165,7 @@ struct associator<Associator, meld::detail::typed_completion<Endpoint, Handler>,
     : meld::detail::forward_associator<Associator, Handler, DefaultCandidate,
                                        meld::detail::typed_completion<Endpoint, Handler>> {};
 }  // namespace boost::asio
+
+#include <meld/pagination.hpp>  // page_generator / item_generator (needs operation<> complete)
 
 #endif

@@ -64,6 +64,13 @@ private:
 /// Bleepay work); called once from the route-table setup in routes.cpp.
 void add_bleepay_routes(route_table& table);
 
+// ---- bank linking (CATALOG §2.9) ---------------------------------------------------------------------------
+/// Registers the 19 bank-linking routes with their own seeded state. Defined in sandbox/src/bank_linking_routes.cpp;
+/// called once from the route-table setup in routes.cpp (api_state::data::add_bank_linking_routes).
+void register_bank_linking_routes(route_table& table);
+
+class webhook_sender;  // sandbox/src/webhook_sender.hpp
+
 class api_state {
 public:
     explicit api_state(server_params const& params);
@@ -73,6 +80,9 @@ public:
 
     /// Authenticates, routes and answers one request. Thread-safe.
     http_answer handle(recorded_request const& request);
+
+    /// The webhook deliveries of the state changes (server.cpp attaches and stops it).
+    webhook_sender& webhooks();
 
     struct data;
 

@@ -5,6 +5,7 @@
 #include "api.hpp"
 #include "pager.hpp"
 #include "validation.hpp"
+#include "webhook_sender.hpp"
 
 #include <meld/sandbox/fixtures.hpp>
 
@@ -713,6 +714,7 @@ struct api_state::data {
             {"externalSubaccountCustomerId", json_opt(ext_subaccount)},
             {"subaccountCustomerId", json_opt(subaccount)},
         };
+        schedule_transaction_events(r);  // webhooks: PENDING -> SETTLING -> SETTLED (when configured)
         add_tx(std::move(r));
 
         http_answer a;
@@ -903,7 +905,8 @@ struct api_state::data {
         return a;
     }
 
-    void add_bank_linking_routes(route_table&) {}
+    // Bank linking: its routes and state live in bank_linking_routes.cpp.
+    void add_bank_linking_routes(route_table& t) { register_bank_linking_routes(t); }
 
     // ==== shared helpers for the groups ==========================================================================
 
@@ -1101,6 +1104,7 @@ struct api_state::data {
                             {"onboardingType", mode == "TOKEN_IMPORT" ? "\"KYC_TOKEN_SHARE\"" : "\"HOSTED_URL\""}});
         while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
         c->provider_customers.push_back(std::move(text));
+        schedule_kyc_event(id);  // webhooks: CUSTOMER_KYC_STATUS_CHANGE -> APPROVED (when configured)
         return ok(render(fixture("accounts_customer_kyc_initiate"), {{"customerId", json_string(id)}}));
     }
 
@@ -1328,6 +1332,88 @@ struct api_state::data {
     };
     std::vector<webhook_profile> webhooks;
 
+    // ---- webhook deliveries (sandbox/src/webhook_sender.*): declared after the state its steps change ----
+    webhook_sender webhook_out{params};
+
+    static webhook_target profile_target(webhook_profile const& w) {
+        webhook_target t{w.url, w.secret, w.id};
+        if (w.event_version.size() > 2 && w.event_version.front() == '"')
+            t.version = w.event_version.substr(1, w.event_version.size() - 2);
+        return t;
+    }
+
+    /// The targets subscribed to `type`: server_params::webhook_url, then the ACTIVE profiles (if honoured).
+    std::vector<webhook_target> webhook_targets(std::string_view type) const {
+        std::vector<webhook_target> out;
+        if (auto t = webhook_out.configured_target()) out.push_back(std::move(*t));
+        if (!params.webhook_profiles) return out;
+        for (auto const& w : webhooks)
+            if (w.status == "ACTIVE" &&
+                (w.event_types == "[]" || w.event_types.find(json_string(type)) != std::string::npos))
+                out.push_back(profile_target(w));
+        return out;
+    }
+
+    void set_tx_status(std::string const& id, std::string const& status) {
+        auto it = tx_by_id.find(id);
+        if (it == tx_by_id.end()) return;
+        auto& t = txs[it->second];
+        t.status = status;
+        for (auto& v : t.values) {
+            if (v.name == "status") v.json = json_string(status);
+            else if (v.name == "updatedAt") v.json = json_string(iso_time(now_micros()));
+        }
+    }
+
+    /// CATALOG §3.6: TRANSACTION_CRYPTO_PENDING -> _TRANSFERRING (SETTLING) -> _COMPLETE (SETTLED).
+    void schedule_transaction_events(tx_rec const& t) {
+        if (!webhook_out.enabled()) return;
+        auto payload = [&t](std::string_view status) {
+            std::string p = "{\"requestId\":" + json_string(request_id()) +
+                            ",\"accountId\":" + json_string(sandbox_account_id) +
+                            ",\"paymentTransactionId\":" + json_string(t.id) + ",\"customerId\":" + json_string(t.customer_id) +
+                            ",\"externalCustomerId\":" + json_opt(t.external_customer_id) +
+                            ",\"externalSessionId\":" + json_opt(t.external_session_id) +
+                            ",\"paymentTransactionStatus\":" + json_string(status) +
+                            ",\"transactionType\":" + json_string(t.type) + ",\"sessionId\":" + json_string(t.session_id);
+            if (t.ext_subaccount) p += ",\"externalSubaccountCustomerId\":" + json_string(*t.ext_subaccount);
+            if (t.subaccount) p += ",\"subaccountCustomerId\":" + json_string(*t.subaccount);
+            return p + "}";
+        };
+        auto set = [this, id = t.id](std::string status) { return [this, id, status] { set_tx_status(id, status); }; };
+        std::vector<webhook_step> steps;
+        steps.push_back({.event_type = "TRANSACTION_CRYPTO_PENDING", .payload_json = payload("PENDING")});
+        steps.push_back({.event_type = "TRANSACTION_CRYPTO_TRANSFERRING", .payload_json = payload("SETTLING"),
+                         .apply = set("SETTLING")});
+        steps.push_back({.event_type = "TRANSACTION_CRYPTO_COMPLETE", .payload_json = payload("SETTLED"),
+                         .apply = set("SETTLED")});
+        webhook_out.schedule(std::move(steps));
+    }
+
+    /// CUSTOMER_KYC_STATUS_CHANGE (CATALOG §3.4): the SUMSUB KYC of `customer_id` becomes APPROVED.
+    void schedule_kyc_event(std::string const& customer_id) {
+        if (!webhook_out.enabled()) return;
+        auto const at = iso_time(now_micros() + params.webhook_step.count() * 1000);
+        std::string payload = "{\"accountId\":" + json_string(sandbox_account_id) + ",\"customerId\":" +
+                              json_string(customer_id) + ",\"serviceProvider\":\"SUMSUB\",\"status\":\"APPROVED\"" +
+                              ",\"statusUpdatedAt\":" + json_string(at) + "}";
+        auto apply = [this, customer_id] {
+            auto it = customer_by_id.find(customer_id);
+            if (it == customer_by_id.end()) return;
+            for (auto& text : customers[it->second].provider_customers) {
+                auto const kyc = text.find("\"kyc\"");
+                if (kyc == std::string::npos) continue;
+                constexpr std::string_view pending = "\"status\": \"PENDING\"";
+                if (auto const at_status = text.find(pending, kyc); at_status != std::string::npos)
+                    text.replace(at_status, pending.size(), "\"status\": \"APPROVED\"");
+            }
+        };
+        std::vector<webhook_step> steps;
+        steps.push_back({.event_type = "CUSTOMER_KYC_STATUS_CHANGE", .payload_json = std::move(payload),
+                         .apply = std::move(apply)});
+        webhook_out.schedule(std::move(steps));
+    }
+
     webhook_profile* find_webhook(std::string const& id) {
         for (auto& w : webhooks)
             if (w.id == id) return &w;
@@ -1391,8 +1477,15 @@ struct api_state::data {
 
     http_answer webhook_test(route_request const& r) {
         auto const id = r.path_param("webhookProfileId");
-        if (!find_webhook(id)) return not_found("webhookProfileId", "Webhook profile", id);
-        return ok(render(fixture("webhooks_profile_test"), {{"requestId", json_string(request_id())}}));
+        auto* w = find_webhook(id);
+        if (!w) return not_found("webhookProfileId", "Webhook profile", id);
+        auto const rid = request_id();
+        if (params.webhook_profiles)  // sends WEBHOOK_TEST to this profile only, whatever its eventTypes
+            webhook_out.schedule({webhook_step{.event_type = "WEBHOOK_TEST",
+                                               .payload_json = "{\"requestId\":" + json_string(rid) + "}",
+                                               .targets = std::vector{profile_target(*w)},
+                                               .immediate = true}});
+        return ok(render(fixture("webhooks_profile_test"), {{"requestId", json_string(rid)}}));
     }
 
     http_answer webhook_search(route_request const& r) {
@@ -1570,6 +1663,7 @@ int match_pattern(std::string const& pattern, std::vector<std::string> const& se
 api_state::api_state(server_params const& params) : data_(std::make_unique<data>(params)) {
     auto& d = *data_;
     auto& t = table_;
+    d.webhook_out.connect(mutex_, [&d](std::string_view type) { return d.webhook_targets(type); });
     auto h = [&d](auto fn) { return [&d, fn](route_request const& r) { return (d.*fn)(r); }; };
     using D = data;
 
@@ -1729,5 +1823,7 @@ http_answer api_state::handle(recorded_request const& req) {
     std::lock_guard lock{mutex_};
     return best->handler(rr);
 }
+
+webhook_sender& api_state::webhooks() { return data_->webhook_out; }
 
 }  // namespace meld::emulator::detail

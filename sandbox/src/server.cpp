@@ -1,6 +1,7 @@
 // sandbox/src/server.cpp — sockets, TLS, HTTP/1.1 keep-alive, scripted faults, request log.
 #include "api.hpp"
 #include "detail.hpp"
+#include "webhook_sender.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -113,6 +114,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     impl(asio::any_io_executor ex, server_params p)
         : executor(std::move(ex)), params(std::move(p)), api(params), acceptor_strand(asio::make_strand(executor)),
           acceptor(acceptor_strand) {
+        api.webhooks().attach(executor);  // webhook deliveries run on the server's executor
         if (params.tls) {
             cert = detail::make_self_signed_certificate(params.certificate_host);
             ssl.emplace(asio::ssl::context::tls_server);
@@ -280,6 +282,7 @@ asio::awaitable<void> server::impl::run_session(std::shared_ptr<session<Stream>>
             recorded_request rr;
             rr.method = std::string(req.method_string());
             rr.target = std::string(req.target());
+            rr.received_at = std::chrono::steady_clock::now();
             rr.body = req.body();
             for (auto const& f : req) rr.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
             record(rr);
@@ -389,6 +392,7 @@ void server::start() {
 
 void server::stop() {
     if (!impl_ || impl_->stopped.exchange(true)) return;
+    impl_->api.webhooks().stop();  // cancels pending deliveries and redeliveries
     asio::post(impl_->acceptor_strand, [i = impl_] {
         boost::system::error_code ec;
         i->acceptor.close(ec);

@@ -234,11 +234,12 @@ TEST_CASE("bleepay validation: every violation is named, and values are not echo
 
 TEST_CASE("bleepay request building: path, percent-encoded widgetId, body members, no query or headers")
 {
-    using op = bleepay::checked_operation<bleepay::endpoints::create_session>;
-    static_assert(std::is_base_of_v<meld::operation<bleepay::endpoints::create_session>, op>);
+    auto const prepare = [](auto const& req, meld::call_params const& opts = {}) {
+        return meld::detail::build_request<bleepay::endpoints::create_session>(req, opts);
+    };
 
     auto r = valid_request();
-    auto p = op::prepare(r);
+    auto p = prepare(r);
     CHECK_FALSE(p.build_error);
     CHECK(p.method == meld::http_method::post);
     CHECK(p.target == "/api/v1/widgets/wdgt_abc/create-session");
@@ -258,7 +259,7 @@ TEST_CASE("bleepay request building: path, percent-encoded widgetId, body member
     r.currencyAddress.clear();
     r.metadata = meld::raw_json(R"({"order":{"id":"o-1","total":100.10}})");
     r.widgetId = "wdgt/a b?";
-    p = op::prepare(r, meld::call_params{.request_timeout = std::chrono::milliseconds{1234}});
+    p = prepare(r, meld::call_params{.request_timeout = std::chrono::milliseconds{1234}});
     CHECK_FALSE(p.build_error);
     CHECK(p.target == "/api/v1/widgets/wdgt%2Fa%20b%3F/create-session");
     CHECK(p.body == R"({"amount":"100","currency":"USDC","currencyAddress":"",)"
@@ -268,16 +269,15 @@ TEST_CASE("bleepay request building: path, percent-encoded widgetId, body member
     CHECK(p.timeout->count() == 1234);
 
     // per-call idempotency keys and Meld-Version do not apply to Bleepay
-    p = op::prepare(valid_request(), meld::call_params{.meld_version = "2026-01-01", .idempotency_key = "k"});
+    p = prepare(valid_request(), meld::call_params{.meld_version = "2026-01-01", .idempotency_key = "k"});
     CHECK(p.idempotency_key.empty());
 }
 
 TEST_CASE("bleepay request building: an invalid request carries the error and no wire content")
 {
-    using op = bleepay::checked_operation<bleepay::endpoints::create_session>;
     auto r = valid_request();
     r.network = "eth";
-    auto const p = op::prepare(r);
+    auto const p = meld::detail::build_request<bleepay::endpoints::create_session>(r, {});
     CHECK(p.build_error == meld::client_errc::invalid_request);
     CHECK(p.build_message.find("[network] must be 4 to 66 characters long (got 3)") != std::string::npos);
     CHECK(p.target.empty());

@@ -12,7 +12,7 @@
 #define MELD_BLEEPAY_CLIENT_HPP
 
 #include <meld/bleepay/endpoints.hpp>
-#include <meld/bleepay/operation.hpp>
+#include <meld/operation.hpp>
 #include <meld/client_params.hpp>
 #include <meld/detail/engine.hpp>
 
@@ -132,7 +132,7 @@ public:
 
     /// `POST /api/v1/widgets/{widgetId}/create-session`: a deposit session (CREATED, expires in 30 minutes).
     /// Every documented constraint is checked first (client_errc::invalid_request, nothing sent).
-    checked_operation<endpoints::create_session> create_session;
+    meld::operation<endpoints::create_session> create_session;
 
     executor_type get_executor() const noexcept { return engine_->get_executor(); }
     client_params const& params() const noexcept { return params_; }

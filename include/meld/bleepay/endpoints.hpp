@@ -2,7 +2,7 @@
 //
 // Hand-written, not generated (Bleepay has no OpenAPI spec; source: CATALOG §5, the vendor's page), in the
 // same form as include/meld/generated/endpoints/*.hpp, plus a static `validate` that the client runs
-// before anything is sent (see bleepay/operation.hpp).
+// before anything is sent (detail::build_request runs it).
 #ifndef MELD_BLEEPAY_ENDPOINTS_HPP
 #define MELD_BLEEPAY_ENDPOINTS_HPP
 

@@ -181,6 +181,13 @@ prepared_request build_request(typename Endpoint::request_type const& req, call_
             return p;
         }
     }
+    // A hand-written descriptor may add its own documented constraints (e.g. Bleepay's).
+    if constexpr (requires(std::string& m) { Endpoint::validate(req, m); }) {
+        if (error_code const ec = Endpoint::validate(req, p.build_message)) {
+            p.build_error = ec;
+            return p;
+        }
+    }
 #endif
     p.target.reserve(Endpoint::path.size() + 32);
     append_path<Endpoint>(p.target, req);

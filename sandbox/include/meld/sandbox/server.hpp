@@ -43,6 +43,19 @@ struct server_params {
     std::chrono::milliseconds latency{0};        ///< added before every answer
     std::size_t seed_transactions = 25;          ///< deterministic seeded rows for GET /payments/transactions
     bool record_requests = true;                 ///< false: requests() stays empty (long benchmarks)
+
+    // ---- webhook deliveries (off by default; see "Webhooks" in sandbox/README.md) ----
+    /// Non-empty: every simulated state change is POSTed there as a signed event (profileId null). The
+    /// signature covers this exact string ("<timestamp>.<webhook_url>.<body>").
+    std::string webhook_url{};
+    std::string webhook_secret{};  ///< HMAC key for webhook_url (empty: deliveries are not signed)
+    /// true: also deliver to the profiles created with POST /notifications/webhooks (their url and secret,
+    /// filtered by their eventTypes), and POST /notifications/webhooks/{id}/test sends WEBHOOK_TEST.
+    bool webhook_profiles = false;
+    std::chrono::milliseconds webhook_step{1000};          ///< delay between simulated state changes
+    std::chrono::milliseconds webhook_retry_initial{1000};  ///< first redelivery delay (doubles, capped at 60 s)
+    int webhook_max_attempts = 5;                          ///< deliveries per event and target, first included
+    std::string webhook_ca_pem{};  ///< trusted CA(s) for https targets (empty: the system's default paths)
 };
 
 /// A canned answer for one (method, path), for fault injection in client tests.
@@ -62,6 +75,9 @@ struct recorded_request {
     std::string target{};
     std::string body{};
     std::vector<std::pair<std::string, std::string>> headers{};
+    /// When the request was fully read (steady clock, before latency/scripts): orders requests against the
+    /// client's own events, e.g. to show that a prefetch was sent while the previous page was processed.
+    std::chrono::steady_clock::time_point received_at{};
 
     /// Value of the first header called `name` (case-insensitive), or "" when absent.
     std::string header(std::string_view name) const;
