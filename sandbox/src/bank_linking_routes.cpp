@@ -45,7 +45,6 @@ std::string trimmed(std::string s) {
     return s;
 }
 
-std::string opt_json(std::optional<std::string> const& s) { return s ? json_string(*s) : std::string("null"); }
 
 std::string string_list_json(std::vector<std::string> const& v) {
     std::string out = "[";
@@ -53,20 +52,6 @@ std::string string_list_json(std::vector<std::string> const& v) {
     return out + "]";
 }
 
-std::vector<std::string> comma_list(std::string_view s) {
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    while (pos <= s.size()) {
-        auto const comma = s.find(',', pos);
-        auto item = s.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
-        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
-        if (!item.empty()) out.emplace_back(item);
-        if (comma == std::string_view::npos) break;
-        pos = comma + 1;
-    }
-    return out;
-}
 
 bool contains(std::vector<std::string> const& v, std::string_view s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
@@ -181,7 +166,7 @@ struct bl_connection {
                                {"institutionId", json_string(institution_id)},
                                {"institutionName", json_string(institution_name)},
                                {"status", json_string(status)},
-                               {"statusReason", opt_json(status_reason)},
+                               {"statusReason", json_opt(status_reason)},
                                {"products", string_list_json(products)},
                                {"optionalProducts", string_list_json(optional_products)},
                                {"regions", string_list_json(regions)},
@@ -254,8 +239,8 @@ struct bl_state {
     void seed_institutions() {
         int rank = 1;
         for (auto const& s : institution_seeds) {
-            auto const providers = comma_list(s.providers);
-            auto const regions = comma_list(s.regions);
+            auto const providers = split_list(s.providers);
+            auto const regions = split_list(s.regions);
             std::string map = "{";
             for (std::size_t k = 0; k < providers.size(); ++k) {
                 map += (k ? ", " : "") + json_string(providers[k]) + ": " +
@@ -504,7 +489,7 @@ struct bl_state {
         f.connection_id = r.query_param("connectionId");
         f.status = r.query_param("status");
         f.category = r.query_param("category");
-        if (auto v = r.query_param("statuses")) f.statuses = comma_list(*v);
+        if (auto v = r.query_param("statuses")) f.statuses = split_list(*v);
         return f;
     }
 
@@ -637,8 +622,8 @@ struct bl_state {
         auto const institution = r.query_param("institutionId");
         auto const institution_name_filter = r.query_param("institutionName");
         std::optional<std::vector<std::string>> statuses, providers;
-        if (auto v = r.query_param("statuses")) statuses = comma_list(*v);
-        if (auto v = r.query_param("serviceProviders")) providers = comma_list(*v);
+        if (auto v = r.query_param("statuses")) statuses = split_list(*v);
+        if (auto v = r.query_param("serviceProviders")) providers = split_list(*v);
         std::vector<std::string_view> keys;
         for (auto const& c : connections) keys.push_back(c.key);
         auto const result = paginate(keys, [&](std::size_t i) {
@@ -846,8 +831,8 @@ void register_bank_linking_routes(route_table& t) {
         auto const name = r.query_param("name");
         auto const type = r.query_param("type");
         std::optional<std::vector<std::string>> providers, regions;
-        if (auto v = r.query_param("serviceProviders")) providers = comma_list(*v);
-        if (auto v = r.query_param("regions")) regions = comma_list(*v);
+        if (auto v = r.query_param("serviceProviders")) providers = split_list(*v);
+        if (auto v = r.query_param("regions")) regions = split_list(*v);
         auto const& rows = s->institutions;
         std::vector<std::string_view> keys;
         for (auto const& row : rows) keys.push_back(row.key);

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -19,6 +20,10 @@ namespace meld::emulator::detail {
 std::string json_escape(std::string_view s);
 /// `s` as a JSON string literal, quotes included.
 std::string json_string(std::string_view s);
+/// json_string(*s), or `null` when empty.
+std::string json_opt(std::optional<std::string> const& s);
+/// "a, b,,c" -> {"a", "b", "c"}: a comma-separated query list, items trimmed, empty items dropped.
+std::vector<std::string> split_list(std::string_view s);
 
 /// One placeholder value: `json` is a complete JSON value text (`"text"`, `null`, `100.00`, `[...]`).
 struct placeholder {

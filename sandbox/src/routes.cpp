@@ -43,24 +43,8 @@ constexpr double max_quote_amount = 50000;
 
 using opt_string = std::optional<std::string>;
 
-std::string json_opt(opt_string const& s) { return s ? json_string(*s) : std::string("null"); }
 
 // ---- small helpers ----------------------------------------------------------------------------------------
-
-std::vector<std::string> split_list(std::string_view s) {
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    while (pos <= s.size()) {
-        auto const comma = s.find(',', pos);
-        auto item = s.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
-        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
-        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
-        if (!item.empty()) out.emplace_back(item);
-        if (comma == std::string_view::npos) break;
-        pos = comma + 1;
-    }
-    return out;
-}
 
 std::string base64url(std::string_view in) {
     static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

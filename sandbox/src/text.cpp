@@ -57,6 +57,23 @@ std::string json_string(std::string_view s) {
     return out;
 }
 
+std::string json_opt(std::optional<std::string> const& s) { return s ? json_string(*s) : std::string("null"); }
+
+std::vector<std::string> split_list(std::string_view s) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos <= s.size()) {
+        auto const comma = s.find(',', pos);
+        auto item = s.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front()))) item.remove_prefix(1);
+        while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back()))) item.remove_suffix(1);
+        if (!item.empty()) out.emplace_back(item);
+        if (comma == std::string_view::npos) break;
+        pos = comma + 1;
+    }
+    return out;
+}
+
 std::string render(std::string_view templ, std::vector<placeholder> const& values) {
     auto lookup = [&](std::string_view name) -> std::string const& {
         for (auto const& v : values)

@@ -3,6 +3,7 @@
 #define MELD_TESTS_SANDBOX_FIXTURE_HPP
 
 #include <meld/client_params.hpp>
+#include <meld/exception.hpp>
 #include <meld/sandbox/server.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,6 +11,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <catch2/catch.hpp>
+
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -61,6 +65,26 @@ auto run_coro(boost::asio::io_context& ioc, F&& fn)
     ioc.run();
     ioc.restart();
     return fut.get();
+}
+
+/// Runs one call — `f` returns the operation's awaitable, e.g. `[&] { return meld.customers.create(req); }`.
+template <class F>
+auto call(boost::asio::io_context& ioc, F&& f)
+{
+    return run_coro(ioc, std::forward<F>(f));
+}
+
+/// Runs one call that must fail with meld::error; returns (error code, Meld's error code).
+template <class F>
+std::pair<meld::error_code, std::string> call_error(boost::asio::io_context& ioc, F&& f)
+{
+    try {
+        run_coro(ioc, std::forward<F>(f));
+    } catch (meld::error const& e) {
+        return {e.code(), std::string(e.api_code())};
+    }
+    FAIL("expected meld::error");
+    return {};
 }
 
 }  // namespace meld_test

@@ -11,30 +11,10 @@
 #include <utility>
 
 namespace asio = boost::asio;
+using meld_test::call;
+using meld_test::call_error;
 using meld_test::run_coro;
 using meld_test::sandbox_fixture;
-
-namespace {
-
-/// Runs one call (a function returning the operation's awaitable) and returns its result.
-template <class F>
-auto call(asio::io_context& ioc, F&& f) {
-    return run_coro(ioc, std::forward<F>(f));
-}
-
-/// Runs one call that must fail; returns (error code, Meld's error code).
-template <class F>
-std::pair<meld::error_code, std::string> call_error(asio::io_context& ioc, F&& f) {
-    try {
-        run_coro(ioc, std::forward<F>(f));
-    } catch (meld::error const& e) {
-        return {e.code(), std::string(e.api_code())};
-    }
-    FAIL("expected meld::error");
-    return {};
-}
-
-}  // namespace
 
 // ---- customers --------------------------------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 // Integration tests, groups B: webhooks (profiles), network_partners and activity_log.
-// (bank_linking is not emulated yet: see sandbox/README.md.) Every operation goes through meld::client over TLS
-// against the local sandbox and checks the typed result. Requests are named variables before co_await.
+// (bank_linking is in test_groups_c.cpp.) Every operation goes through meld::client over TLS against the
+// local sandbox and checks the typed result. Requests are named variables before co_await.
 #include "sandbox_fixture.hpp"
 
 #include <meld/meld.hpp>
@@ -11,28 +11,10 @@
 #include <utility>
 
 namespace asio = boost::asio;
+using meld_test::call;
+using meld_test::call_error;
 using meld_test::run_coro;
 using meld_test::sandbox_fixture;
-
-namespace {
-
-template <class F>
-auto call(asio::io_context& ioc, F&& f) {
-    return run_coro(ioc, std::forward<F>(f));
-}
-
-template <class F>
-std::pair<meld::error_code, std::string> call_error(asio::io_context& ioc, F&& f) {
-    try {
-        run_coro(ioc, std::forward<F>(f));
-    } catch (meld::error const& e) {
-        return {e.code(), std::string(e.api_code())};
-    }
-    FAIL("expected meld::error");
-    return {};
-}
-
-}  // namespace
 
 // ---- webhooks -----------------------------------------------------------------------------------------------------
 

@@ -13,26 +13,12 @@
 #include <utility>
 
 namespace asio = boost::asio;
+using meld_test::call;
+using meld_test::call_error;
 using meld_test::run_coro;
 using meld_test::sandbox_fixture;
 
 namespace {
-
-template <class F>
-auto call(asio::io_context& ioc, F&& f) {
-    return run_coro(ioc, std::forward<F>(f));
-}
-
-template <class F>
-std::pair<meld::error_code, std::string> call_error(asio::io_context& ioc, F&& f) {
-    try {
-        run_coro(ioc, std::forward<F>(f));
-    } catch (meld::error const& e) {
-        return {e.code(), std::string(e.api_code())};
-    }
-    FAIL("expected meld::error");
-    return {};
-}
 
 // The seeded data set (sandbox/README.md, "Bank linking").
 constexpr char const* active_connection = "WGumJ72d21SDCyma5Ax51k";
