@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MELD_WITH_CLANG=1 scripts/deps.sh
+# ccache: hash paths relative to the checkout, so a fresh clone elsewhere reuses earlier objects.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=true
 presets=(dev asan clang)
 [ "${MELD_TSAN:-0}" = 1 ] && presets+=(tsan)
 for preset in "${presets[@]}"; do
