@@ -206,7 +206,9 @@ http_answer create_session(route_request const& req) {
     // 3. the body
     std::vector<std::string> errors;
     auto fail = [&](std::string_view field, std::string_view reason) {
-        errors.push_back("[" + std::string(field) + "] " + std::string(reason));
+        std::string line = "[";
+        line.append(field).append("] ").append(reason);
+        errors.push_back(std::move(line));
     };
     boost::system::error_code ec;
     json::value const body = json::parse(req.raw.body, ec);

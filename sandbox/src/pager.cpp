@@ -83,7 +83,9 @@ std::string json_rows(std::vector<std::string> const& texts) {
 std::string row_key(std::string_view id, std::uint64_t salt) {
     std::uint64_t h = 1469598103934665603ULL ^ salt;
     for (char c : id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
-    return "K" + derived_id(h, 63);
+    std::string key = "K";
+    key += derived_id(h, 63);
+    return key;
 }
 
 }  // namespace meld::emulator::detail
