@@ -29,10 +29,8 @@
 
 namespace meld::detail {
 
-template <class T> struct is_optional : std::false_type {};
-template <class T> struct is_optional<std::optional<T>> : std::true_type {};
-template <class T> struct is_vector : std::false_type {};
-template <class T, class A> struct is_vector<std::vector<T, A>> : std::true_type {};
+using json::detail::is_optional;
+using json::detail::is_vector;
 
 /// RFC 3986 unreserved characters pass; everything else becomes %XX (so '/', '?', '#', ',' and ' ' are encoded).
 inline void append_pct_encoded(std::string& out, std::string_view s)
@@ -148,24 +146,9 @@ void append_query(std::string& out, typename Endpoint::request_type const& req)
 template <class Endpoint>
 void append_body(std::string& out, typename Endpoint::request_type const& req)
 {
-    out.push_back('{');
-    bool first = true;
-    boost::mp11::mp_for_each<public_members<typename Endpoint::request_type>>([&](auto d) {
-        if constexpr (location_of<Endpoint>(d.name) == param_in::body) {
-            auto const& v = req.*d.pointer;
-            if constexpr (is_optional<std::decay_t<decltype(v)>>::value)
-                if (!v.has_value())
-                    return;
-            if (!first)
-                out.push_back(',');
-            first = false;
-            out.push_back('"');
-            out.append(json::wire_name(d.name));  // JSON names are plain identifiers: no escaping needed
-            out += "\":";
-            json::encode(v, out);
-        }
+    json::encode_members(req, out, [](std::string_view member) {
+        return location_of<Endpoint>(member) == param_in::body;
     });
-    out.push_back('}');
 }
 
 template <class Endpoint>
