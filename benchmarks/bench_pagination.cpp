@@ -84,7 +84,7 @@ int main(int argc, char** argv)
     meld::emulator::server_params sp;
     sp.tls = true;
     sp.latency = latency;
-    sp.seed_transactions = rows;
+    sp.seed.payment_transactions = rows;
     sp.record_requests = false;
     meld::emulator::server srv{server_ioc.get_executor(), sp};
     srv.start();

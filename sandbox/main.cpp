@@ -1,7 +1,7 @@
 // meld-sandbox — run the local Meld sandbox emulator until SIGINT/SIGTERM.
 //
 //   meld-sandbox [--port N] [--plain] [--api-key K] [--cert-host H] [--latency-ms N] [--bind A]
-//                [--seed-transactions N] [--write-cert FILE]
+//                [--seed-all N] [--seed NAME=N ...] [--write-cert FILE]
 #include <meld/sandbox/server.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -27,9 +27,27 @@ void usage(std::ostream& os) {
           "                         (default " << meld::emulator::default_api_key << ")\n"
           "  --cert-host HOST       subjectAltName of the generated certificate (default localhost)\n"
           "  --latency-ms N         added before every answer (default 0)\n"
-          "  --seed-transactions N  seeded rows for GET /payments/transactions (default 25)\n"
+          "  --seed-all N           seeded rows of every paginated search\n"
+          "  --seed NAME=N          seeded rows of one search (repeatable; after --seed-all wins), NAME one of\n"
+          "                         payment_transactions (default 25), customers (3), webhook_profiles (0),\n"
+          "                         connections (3), accounts (2), bank_transactions (180),\n"
+          "                         investment_holdings (2), investment_transactions (2), institutions (12)\n"
+          "  --seed-transactions N  the same as --seed payment_transactions=N\n"
           "  --write-cert FILE      write the certificate PEM to FILE (clients trust it)\n"
           "  --help                 this text\n";
+}
+
+/// The member of seed_sizes called `name`, or nullptr.
+std::size_t* seed_member(meld::emulator::seed_sizes& s, std::string_view name) {
+    std::pair<std::string_view, std::size_t*> const members[] = {
+        {"payment_transactions", &s.payment_transactions}, {"customers", &s.customers},
+        {"webhook_profiles", &s.webhook_profiles},         {"connections", &s.connections},
+        {"accounts", &s.accounts},                         {"bank_transactions", &s.bank_transactions},
+        {"investment_holdings", &s.investment_holdings},   {"investment_transactions", &s.investment_transactions},
+        {"institutions", &s.institutions}};
+    for (auto const& [n, p] : members)
+        if (n == name) return p;
+    return nullptr;
 }
 
 template <class T>
@@ -74,7 +92,17 @@ int main(int argc, char** argv) {
             params.latency = std::chrono::milliseconds(ms);
         } else if (arg == "--seed-transactions") {
             auto v = value();
-            if (!parse_number(v, params.seed_transactions)) bad(v);
+            if (!parse_number(v, params.seed.payment_transactions)) bad(v);
+        } else if (arg == "--seed-all") {
+            auto v = value();
+            std::size_t n = 0;
+            if (!parse_number(v, n)) bad(v);
+            params.seed = meld::emulator::seed_sizes::uniform(n);
+        } else if (arg == "--seed") {
+            auto v = value();
+            auto const eq = v.find('=');
+            auto* member = eq == std::string_view::npos ? nullptr : seed_member(params.seed, v.substr(0, eq));
+            if (!member || !parse_number(v.substr(eq + 1), *member)) bad(v);
         } else if (arg == "--write-cert") {
             cert_file = value();
         } else if (arg == "--help" || arg == "-h") {

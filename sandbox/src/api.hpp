@@ -67,7 +67,7 @@ void add_bleepay_routes(route_table& table);
 // ---- bank linking (CATALOG §2.9) ---------------------------------------------------------------------------
 /// Registers the 19 bank-linking routes with their own seeded state. Defined in sandbox/src/bank_linking_routes.cpp;
 /// called once from the route-table setup in routes.cpp (api_state::data::add_bank_linking_routes).
-void register_bank_linking_routes(route_table& table);
+void register_bank_linking_routes(route_table& table, seed_sizes const& sizes);
 
 class webhook_sender;  // sandbox/src/webhook_sender.hpp
 

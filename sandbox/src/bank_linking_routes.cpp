@@ -22,6 +22,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace meld::emulator::detail {
@@ -217,28 +218,57 @@ constexpr std::string_view seed_connection_id = "WGumJ72d21SDCyma5Ax51k";  // §
 constexpr std::string_view checking_account_id = "W9ja25UmrZF25xbG22wdd";   // §2.9.10 example
 constexpr std::string_view brokerage_account_id = "WQ44KLVNHt9ARfp7aRWCC4"; // §2.9.14 example
 constexpr std::string_view documented_transaction_id = "W9ja24xnWMVFc1s7D3rewfw";  // §2.9.12 example
-constexpr std::size_t checking_transactions = 150;
-constexpr std::size_t brokerage_transactions = 30;
 
 struct bl_state {
     std::vector<bl_connection> connections;  // newest first (by created_at)
     std::vector<bl_row> accounts, transactions, holdings, investment_transactions, institutions;
     std::map<std::string, std::string, std::less<>> customer_by_external;  // externalCustomerId -> customerId
+    std::unordered_map<std::string, std::size_t> institution_by_id;          // id -> index in institutions
+    // Paging indexes (pager.hpp). The row vectors never change after seeding; connections do.
+    result_order connection_order, account_order, transaction_order, holding_order, investment_transaction_order,
+        institution_order;
 
-    bl_state() {
-        seed_institutions();
+    explicit bl_state(seed_sizes const& sizes) {
+        seed_institutions(sizes.institutions);
         customer_by_external.emplace(seed_external_customer_id, seed_customer_id);
-        seed_connections();
-        seed_accounts();
-        seed_transactions();
-        seed_investments();
+        seed_connections(sizes.connections);
+        seed_accounts(sizes.accounts);
+        seed_transactions(sizes.bank_transactions);
+        seed_investments(sizes.investment_holdings, sizes.investment_transactions);
+        for (auto [rows, order] : {std::pair{&accounts, &account_order}, std::pair{&transactions, &transaction_order},
+                                   std::pair{&holdings, &holding_order},
+                                   std::pair{&investment_transactions, &investment_transaction_order},
+                                   std::pair{&institutions, &institution_order}})
+            order->assign(vector_order(rows->size()), [rows](std::size_t i) -> std::string_view { return (*rows)[i].key; });
+    }
+
+    static std::vector<std::size_t> vector_order(std::size_t n) {
+        std::vector<std::size_t> v(n);
+        for (std::size_t i = 0; i < n; ++i) v[i] = i;
+        return v;
+    }
+
+    result_order const& connections_in_order() {
+        if (connection_order.stale())
+            connection_order.assign(vector_order(connections.size()),
+                                    [&](std::size_t i) -> std::string_view { return connections[i].key; });
+        return connection_order;
     }
 
     // -- seeds --
 
-    void seed_institutions() {
+    void seed_institutions(std::size_t n) {
         int rank = 1;
-        for (auto const& s : institution_seeds) {
+        // The documented and well-known institutions, then generated ones ("Community Bank <k>", PLAID, US).
+        std::vector<bl_institution_seed> all(std::begin(institution_seeds), std::end(institution_seeds));
+        std::vector<std::string> generated_ids, generated_names;  // filled first: `all` views them
+        for (std::size_t k = all.size(); k < n; ++k) {
+            generated_ids.push_back("Ntj" + derived_id(0x1A570000ULL + k, 19));
+            generated_names.push_back("Community Bank " + std::to_string(k));
+        }
+        for (std::size_t g = 0; g < generated_ids.size(); ++g)
+            all.push_back({generated_ids[g], generated_names[g], "example.com", "PLAID", "US"});
+        for (auto const& s : all) {
             auto const providers = split_list(s.providers);
             auto const regions = split_list(s.regions);
             std::string map = "{";
@@ -266,6 +296,7 @@ struct bl_state {
                                      {"rank", std::to_string(rank++)},
                                      {"providers", map},
                                      {"key", json_string(r.key)}}));
+            institution_by_id.emplace(r.id, institutions.size());
             institutions.push_back(std::move(r));
         }
     }
@@ -276,7 +307,7 @@ struct bl_state {
         return t;
     }
 
-    void seed_connections() {
+    void seed_connections(std::size_t n) {
         auto add = [&](std::string_view id, std::string_view status, std::optional<std::string> reason,
                        std::string_view institution, std::string_view created, std::string_view provider) {
             bl_connection c;
@@ -302,15 +333,29 @@ struct bl_state {
             "2023-08-20T12:00:00Z", "PLAID");
         add("WGuEzMHgUFDzumu6zVRyw5", "EXPIRED", std::nullopt, "W9kgBBLULSJFSKTwCpb5Gf", "2023-08-18T08:30:00Z",
             "FINICITY");
+        // Generated ACTIVE connections, older than the documented ones (one hour apart), cycling through the
+        // institutions and providers.
+        static constexpr std::string_view providers[] = {"PLAID", "MX", "FINICITY"};
+        micros const oldest_documented = at("2023-08-18T08:30:00Z");
+        for (std::size_t k = 3; k < n; ++k) {
+            auto const id = "WG" + derived_id(0xC0AA0000ULL + k, 20);
+            auto const& inst = institutions[k % institutions.size()];
+            auto const created = iso_time(oldest_documented - static_cast<micros>(k - 2) * 3'600'000'000LL);
+            add(id, "ACTIVE", std::nullopt, inst.id, created, providers[k % std::size(providers)]);
+        }
     }
 
     std::string institution_name(std::string_view id) const {
-        for (auto const& i : institutions)
-            if (i.id == id) return i.name;
-        return "Unknown institution";
+        auto const it = institution_by_id.find(std::string(id));
+        return it == institution_by_id.end() ? "Unknown institution" : institutions[it->second].name;
     }
 
     void add_connection(bl_connection c) {
+        connection_order.invalidate();
+        if (connections.empty() || c.created_at <= connections.back().created_at) {  // the oldest (seeding)
+            connections.push_back(std::move(c));
+            return;
+        }
         auto pos = std::find_if(connections.begin(), connections.end(),
                                 [&](bl_connection const& x) { return c.created_at > x.created_at; });
         connections.insert(pos, std::move(c));
@@ -324,14 +369,27 @@ struct bl_state {
 
     std::string owner_placeholders_connection_ids() const { return string_list_json({std::string(seed_connection_id)}); }
 
-    void seed_accounts() {
+    void seed_accounts(std::size_t n) {
         struct acct {
             std::string_view id, type, subtype, name, mask, current, available;
         };
-        constexpr acct seeds[] = {
+        std::vector<acct> seeds = {
             {checking_account_id, "DEPOSITORY", "CHECKING", "Checking", "1234", "3578.41", "3578.41"},
             {brokerage_account_id, "INVESTMENT", "BROKERAGE", "Brokerage", "5678", "2467.82", "null"},
         };
+        // Generated savings accounts on the same connection: "Savings <k>", mask and balance from k.
+        std::vector<std::string> texts;  // id, name, mask, amount per generated account; filled first: seeds view them
+        for (std::size_t k = seeds.size(); k < n; ++k) {
+            char mask[8], amount[32];
+            std::snprintf(mask, sizeof mask, "%04zu", k % 10000);
+            std::snprintf(amount, sizeof amount, "%zu.%02zu", (k * 7919) % 100000, k % 100);
+            texts.push_back("W" + derived_id(0xACC70000ULL + k, 21));
+            texts.push_back("Savings " + std::to_string(k));
+            texts.push_back(mask);
+            texts.push_back(amount);
+        }
+        for (std::size_t g = 0; g + 3 < texts.size(); g += 4)
+            seeds.push_back({texts[g], "DEPOSITORY", "SAVINGS", texts[g + 1], texts[g + 2], texts[g + 3], texts[g + 3]});
         for (auto const& s : seeds) {
             bl_row r;
             r.id = std::string(s.id);
@@ -360,7 +418,7 @@ struct bl_state {
         }
     }
 
-    void seed_transactions() {
+    void seed_transactions(std::size_t total) {
         static constexpr std::string_view categories[] = {"Fee", "FOOD_AND_DRINK", "SHOPPING", "TRANSFER",
                                                           "INCOME", "BILLS", "TRANSPORTATION"};
         static constexpr std::string_view descriptions[] = {
@@ -412,12 +470,20 @@ struct bl_state {
             }
         };
         // Result order: per financial account (account 1, then account 2), newest first (CATALOG §1.10).
-        seed(checking_account_id, checking_transactions, 0x1000);
-        seed(brokerage_account_id, brokerage_transactions, 0x2000);
+        auto const brokerage = total / 6;  // 180 -> 150 checking + 30 brokerage
+        seed(checking_account_id, total - brokerage, 0x1000);
+        seed(brokerage_account_id, brokerage, 0x2000);
     }
 
-    void seed_investments() {
-        auto seed = [&](std::string_view fixture_name, std::vector<bl_row>& out, std::uint64_t salt,
+    static void replace_all(std::string& text, std::string_view from, std::string_view to) {
+        for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+            text.replace(at, from.size(), to);
+    }
+
+    /// The documented rows of the fixture first, then `n` - 2 generated ones: copies of fixture row k % 2 with
+    /// their own id and key and, when dated, one day older each.
+    void seed_investments(std::size_t holdings_n, std::size_t transactions_n) {
+        auto seed = [&](std::string_view fixture_name, std::vector<bl_row>& out, std::size_t n, std::uint64_t salt,
                         std::vector<std::string_view> const& dates, std::vector<std::string_view> const& statuses) {
             std::vector<std::string> keys;
             std::string texts = std::string(fixture(fixture_name));
@@ -452,9 +518,22 @@ struct bl_state {
                 if (k < statuses.size()) r.status = std::string(statuses[k]);
                 out.push_back(std::move(r));
             }
+            auto const documented = out.size();
+            for (std::size_t k = documented; k < n; ++k) {
+                bl_row r = out[k % documented];
+                r.id = "WQ5" + derived_id(salt * 0x10000ULL + k, 19);
+                r.key = row_key(r.id, salt);
+                replace_all(r.text, json_string(out[k % documented].id), json_string(r.id));
+                replace_all(r.text, json_string(out[k % documented].key), json_string(r.key));
+                if (!dates.empty()) {
+                    r.date = at(dates.back()) - static_cast<micros>(k - documented + 1) * 86'400'000'000LL;
+                    replace_all(r.text, json_string(dates[k % documented]), json_string(iso_time(r.date)));
+                }
+                out.push_back(std::move(r));
+            }
         };
-        seed("bank_linking_investment_holdings", holdings, 0x401D, {}, {});
-        seed("bank_linking_investment_transactions", investment_transactions, 0x1417,
+        seed("bank_linking_investment_holdings", holdings, holdings_n, 0x401D, {}, {});
+        seed("bank_linking_investment_transactions", investment_transactions, transactions_n, 0x1417,
              {"2023-06-16T00:00:00Z", "2023-06-02T00:00:00Z"}, {"POSTED", "PENDING"});
     }
 
@@ -478,6 +557,10 @@ struct bl_state {
             connection_id, status, category;
         std::optional<std::vector<std::string>> statuses;
         date_window window;
+        bool any() const {
+            return customer_id || external_customer_id || institution_id || financial_account_id || connection_id ||
+                   status || category || statuses || window.from || window.to;
+        }
     };
 
     row_filters filters(route_request const& r) const {
@@ -504,16 +587,18 @@ struct bl_state {
     }
 
     /// Pages `rows` (already in result order) through the pager and fills the page fixture.
-    http_answer page(std::vector<bl_row> const& rows, route_request const& r, page_limits limits,
-                     std::string_view page_fixture, std::string_view list_name, bool dated) {
+    http_answer page(std::vector<bl_row> const& rows, result_order const& order, route_request const& r,
+                     page_limits limits, std::string_view page_fixture, std::string_view list_name, bool dated) {
         std::vector<std::string> errors;
         auto const paging = parse_page_request(r.query, limits, errors);
         auto f = filters(r);
         if (dated) parse_window(r, f.window, errors);
         if (!errors.empty()) return bad(errors);
-        std::vector<std::string_view> keys;
-        for (auto const& row : rows) keys.push_back(row.key);
-        auto const result = paginate(keys, [&](std::size_t i) { return matches(rows[i], f); }, paging);
+        // Every seeded row is on the seeded connection: while it is live and no filter is given, the page is
+        // a slice of the result order.
+        row_filter filter;
+        if (f.any() || !account_live(seed_connection_id)) filter = [&](std::size_t i) { return matches(rows[i], f); };
+        auto const result = paginate(order, paging, filter);
         if (!result) return unknown_key(paging);
         std::vector<std::string> texts;
         for (auto i : result->rows) texts.push_back(rows[i].text);
@@ -624,9 +709,8 @@ struct bl_state {
         std::optional<std::vector<std::string>> statuses, providers;
         if (auto v = r.query_param("statuses")) statuses = split_list(*v);
         if (auto v = r.query_param("serviceProviders")) providers = split_list(*v);
-        std::vector<std::string_view> keys;
-        for (auto const& c : connections) keys.push_back(c.key);
-        auto const result = paginate(keys, [&](std::size_t i) {
+        // Always filtered: DELETED connections are hidden unless asked for.
+        auto const result = paginate(connections_in_order(), paging, [&](std::size_t i) {
             auto const& c = connections[i];
             // DELETED connections are only listed when asked for by status.
             if (statuses ? !contains(*statuses, c.status) : c.status == "DELETED") return false;
@@ -635,7 +719,7 @@ struct bl_state {
                    (!institution_name_filter ||
                     lower(c.institution_name).find(lower(*institution_name_filter)) != std::string::npos) &&
                    (!providers || contains(*providers, c.service_provider)) && window.contains(c.created_at);
-        }, paging);
+        });
         if (!result) return unknown_key(paging);
         std::vector<std::string> texts;
         for (auto i : result->rows) texts.push_back(connections[i].text());
@@ -776,8 +860,8 @@ struct bl_state {
 
 }  // namespace
 
-void register_bank_linking_routes(route_table& t) {
-    auto s = std::make_shared<bl_state>();
+void register_bank_linking_routes(route_table& t, seed_sizes const& sizes) {
+    auto s = std::make_shared<bl_state>(sizes);
     auto h = [s](http_answer (bl_state::*fn)(route_request const&)) {
         return [s, fn](route_request const& r) { return ((*s).*fn)(r); };
     };
@@ -793,7 +877,7 @@ void register_bank_linking_routes(route_table& t) {
     t.add("POST", "/bank-linking/connections/{connectionId}/update", h(&bl_state::connection_update));
     // accounts
     t.add("GET", "/bank-linking/accounts", [s](route_request const& r) {
-        return s->page(s->accounts, r, default_limits, "bank_linking_accounts_page", "financialAccounts", false);
+        return s->page(s->accounts, s->account_order, r, default_limits, "bank_linking_accounts_page", "financialAccounts", false);
     });
     t.add("GET", "/bank-linking/accounts/{financialAccountId}", [s](route_request const& r) {
         return s->get_row(s->accounts, r, "financialAccountId", "Financial account");
@@ -802,7 +886,7 @@ void register_bank_linking_routes(route_table& t) {
           h(&bl_state::processor_token));
     // transactions
     t.add("GET", "/bank-linking/transactions", [s](route_request const& r) {
-        return s->page(s->transactions, r, rows_limits, "bank_linking_transactions_page",
+        return s->page(s->transactions, s->transaction_order, r, rows_limits, "bank_linking_transactions_page",
                        "financialAccountTransactions", true);
     });
     t.add("GET", "/bank-linking/transactions/{transactionId}", [s](route_request const& r) {
@@ -810,14 +894,14 @@ void register_bank_linking_routes(route_table& t) {
     });
     // investments
     t.add("GET", "/bank-linking/investments/holdings", [s](route_request const& r) {
-        return s->page(s->holdings, r, rows_limits, "bank_linking_investment_holdings_page", "investmentHoldings",
+        return s->page(s->holdings, s->holding_order, r, rows_limits, "bank_linking_investment_holdings_page", "investmentHoldings",
                        false);
     });
     t.add("GET", "/bank-linking/investments/holdings/{investmentHoldingId}", [s](route_request const& r) {
         return s->get_row(s->holdings, r, "investmentHoldingId", "Investment holding");
     });
     t.add("GET", "/bank-linking/investments/transactions", [s](route_request const& r) {
-        return s->page(s->investment_transactions, r, rows_limits, "bank_linking_investment_transactions_page",
+        return s->page(s->investment_transactions, s->investment_transaction_order, r, rows_limits, "bank_linking_investment_transactions_page",
                        "investmentTransactions", true);
     });
     t.add("GET", "/bank-linking/investments/transactions/{investmentTransactionId}", [s](route_request const& r) {
@@ -834,17 +918,18 @@ void register_bank_linking_routes(route_table& t) {
         if (auto v = r.query_param("serviceProviders")) providers = split_list(*v);
         if (auto v = r.query_param("regions")) regions = split_list(*v);
         auto const& rows = s->institutions;
-        std::vector<std::string_view> keys;
-        for (auto const& row : rows) keys.push_back(row.key);
         auto any_of = [](std::vector<std::string> const& have, std::vector<std::string> const& wanted) {
             return std::any_of(wanted.begin(), wanted.end(), [&](auto const& w) { return contains(have, w); });
         };
-        auto const result = paginate(keys, [&](std::size_t i) {
-            auto const& row = rows[i];
-            return (!name || lower(row.name).find(lower(*name)) != std::string::npos) && (!type || row.type == *type) &&
-                   (!providers || any_of(row.service_providers, *providers)) &&
-                   (!regions || any_of(row.regions, *regions));
-        }, paging);
+        row_filter filter;
+        if (name || type || providers || regions)
+            filter = [&](std::size_t i) {
+                auto const& row = rows[i];
+                return (!name || lower(row.name).find(lower(*name)) != std::string::npos) &&
+                       (!type || row.type == *type) && (!providers || any_of(row.service_providers, *providers)) &&
+                       (!regions || any_of(row.regions, *regions));
+            };
+        auto const result = paginate(s->institution_order, paging, filter);
         if (!result) return unknown_key(paging);
         std::vector<std::string> texts;
         for (auto i : result->rows) texts.push_back(rows[i].text);

@@ -31,42 +31,58 @@ page_request parse_page_request(query_list const& query, page_limits limits, std
     return r;
 }
 
-std::optional<page_result> paginate(std::vector<std::string_view> const& keys,
-                                    std::function<bool(std::size_t)> const& match, page_request const& req) {
-    std::optional<std::size_t> cursor;
+void result_order::assign(std::vector<std::size_t> rows, std::function<std::string_view(std::size_t)> const& key_of) {
+    rows_ = std::move(rows);
+    positions_.clear();
+    positions_.reserve(rows_.size());
+    for (std::size_t p = 0; p < rows_.size(); ++p) positions_.emplace(std::string(key_of(rows_[p])), p);
+    stale_ = false;
+}
+
+std::optional<std::size_t> result_order::position(std::string_view key) const {
+    auto const it = positions_.find(std::string(key));
+    if (it == positions_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::optional<page_result> paginate(result_order const& order, page_request const& req, row_filter const& match) {
+    std::optional<std::size_t> cursor;  // position of the before/after row
     if (auto const& k = req.before ? req.before : req.after) {
-        auto it = std::find(keys.begin(), keys.end(), std::string_view(*k));
-        if (it == keys.end()) return std::nullopt;
-        cursor = static_cast<std::size_t>(it - keys.begin());
+        cursor = order.position(*k);
+        if (!cursor) return std::nullopt;
     }
-    std::vector<std::size_t> filtered;
-    std::size_t split = 0;  // filtered[0, split) come before the cursor, [split, end) after it
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-        if (cursor && i == *cursor) {
-            split = filtered.size();
-            continue;  // the cursor row itself is on neither side
-        }
-        if (match(i)) filtered.push_back(i);
-    }
+    auto const n = order.size();
+    // Positions [first, last) in the paging direction's range, walked from the cursor outwards.
+    bool const backward = cursor && req.before;
+    std::size_t const first = backward ? 0 : (cursor ? *cursor + 1 : 0);
+    std::size_t const last = backward ? *cursor : n;
     page_result out;
-    out.total = filtered.size() + ((cursor && match(*cursor)) ? 1 : 0);
-    auto const from = [&](std::size_t b, std::size_t e) {
-        out.rows.assign(filtered.begin() + static_cast<std::ptrdiff_t>(b), filtered.begin() + static_cast<std::ptrdiff_t>(e));
-    };
-    if (cursor && req.after) {
-        auto const avail = filtered.size() - split;
-        auto const n = std::min(req.limit, avail);
-        from(split, split + n);
-        out.remaining = avail - n;
-    } else if (cursor && req.before) {
-        auto const n = std::min(req.limit, split);
-        from(split - n, split);
-        out.remaining = split - n;
-    } else {
-        auto const n = std::min(req.limit, filtered.size());
-        from(0, n);
-        out.remaining = filtered.size() - n;
+    if (!match) {
+        auto const avail = last - first;
+        auto const take = std::min(req.limit, avail);
+        auto const from = backward ? last - take : first;
+        out.rows.reserve(take);
+        for (std::size_t p = from; p < from + take; ++p) out.rows.push_back(order.row(p));
+        out.remaining = avail - take;
+        out.total = n;
+        return out;
     }
+    // Filtered: count every match (totals), then take the `limit` matches nearest the cursor.
+    std::size_t in_range = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+        if (!match(order.row(p))) continue;
+        ++out.total;
+        if (p >= first && p < last) ++in_range;
+    }
+    if (!backward) {
+        for (std::size_t p = first; p < last && out.rows.size() < req.limit; ++p)
+            if (match(order.row(p))) out.rows.push_back(order.row(p));
+    } else {
+        for (std::size_t p = last; p-- > first && out.rows.size() < req.limit;)
+            if (match(order.row(p))) out.rows.push_back(order.row(p));
+        std::reverse(out.rows.begin(), out.rows.end());  // pages are listed in result order
+    }
+    out.remaining = in_range - out.rows.size();
     return out;
 }
 

@@ -363,7 +363,7 @@ struct customer_rec {
 struct tx_rec {
     std::uint64_t seq = 0;
     micros created = 0;
-    std::string id, key, status, type, service_provider, customer_id, session_id;
+    std::string id, key, activity_key, status, type, service_provider, customer_id, session_id;
     opt_string external_customer_id, external_session_id, external_reference_id, order_id, ext_subaccount,
         subaccount, service_transaction_id;
     std::optional<double> source_amount;
@@ -405,6 +405,7 @@ struct api_state::data {
 
     std::vector<tx_rec> txs;                                    // insertion order
     std::vector<std::size_t> order;                             // indices into txs, newest first
+    result_order tx_order, activity_order, customer_order, webhook_order;  // paging indexes (pager.hpp)
     std::unordered_map<std::string, std::size_t> tx_by_id, tx_by_key;
     std::set<std::string> external_session_ids;
     std::uint64_t next_seq = 1;
@@ -421,7 +422,20 @@ struct api_state::data {
             r.external_id = std::string(c.external_id);
             add_customer(std::move(r));
         }
-        seed_transactions(p.seed_transactions);
+        // Generated customers after the documented ones: externalId "customer_<k>" (k zero-padded, so that the
+        // externalId order is the seed order), a deterministic id, an email.
+        for (std::size_t k = std::size(seed_customers); k < p.seed.customers; ++k) {
+            customer_rec r;
+            r.id = "W" + derived_id(0xC0570000ULL + k, 21);
+            char ext[32];
+            std::snprintf(ext, sizeof ext, "customer_%07zu", k);
+            r.external_id = ext;
+            r.email = std::string(ext) + "@example.com";
+            r.name_json = "{\"firstName\": \"Seeded\", \"lastName\": " + json_string("Customer " + std::to_string(k)) + "}";
+            add_customer(std::move(r));
+        }
+        seed_transactions(p.seed.payment_transactions);
+        seed_webhook_profiles(p.seed.webhook_profiles);
     }
 
     std::size_t add_customer(customer_rec r) {
@@ -430,6 +444,7 @@ struct api_state::data {
         customer_by_id.emplace(r.id, idx);
         if (r.external_id) customer_by_external.emplace(*r.external_id, idx);
         customers.push_back(std::move(r));
+        customer_order.invalidate();
         return idx;
     }
 
@@ -442,16 +457,35 @@ struct api_state::data {
         return customers[add_customer(std::move(r))];
     }
 
-    void add_tx(tx_rec r) {
+    /// Adds a transaction. `sorted = false` (seeding many rows): the caller sorts `order` once at the end.
+    void add_tx(tx_rec r, bool sorted = true) {
         r.seq = next_seq++;
+        r.activity_key = row_key(r.id, 0xAC7);
         auto const idx = txs.size();
         tx_by_id.emplace(r.id, idx);
         tx_by_key.emplace(r.key, idx);
         if (r.external_session_id) external_session_ids.insert(*r.external_session_id);
         txs.push_back(std::move(r));
+        tx_order.invalidate();
+        activity_order.invalidate();
+        if (!sorted) {
+            order.push_back(idx);
+            return;
+        }
         auto const& me = txs[idx];
         auto pos = std::find_if(order.begin(), order.end(), [&](std::size_t k) { return me.newer_than(txs[k]); });
         order.insert(pos, idx);
+    }
+
+    /// `order`'s keys (transaction search) or activity keys (activity log), rebuilt after a change.
+    result_order const& transaction_order() {
+        if (tx_order.stale()) tx_order.assign(order, [&](std::size_t i) -> std::string_view { return txs[i].key; });
+        return tx_order;
+    }
+    result_order const& activity_log_order() {
+        if (activity_order.stale())
+            activity_order.assign(order, [&](std::size_t i) -> std::string_view { return txs[i].activity_key; });
+        return activity_order;
     }
 
     static std::string tx_key(std::string const& id, std::uint64_t salt) { return row_key(id, salt); }
@@ -517,8 +551,9 @@ struct api_state::data {
                 {"externalSubaccountCustomerId", "null"},
                 {"subaccountCustomerId", "null"},
             };
-            add_tx(std::move(r));
+            add_tx(std::move(r), false);
         }
+        std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return txs[a].newer_than(txs[b]); });
     }
 
     // ---- routes -------------------------------------------------------------------------------------------
@@ -802,13 +837,15 @@ struct api_state::data {
                    (!amount_to || (t.source_amount && *t.source_amount <= *amount_to));
         };
 
-        std::vector<std::string_view> keys;
-        keys.reserve(order.size());
-        for (auto idx : order) keys.push_back(txs[idx].key);
-        auto const result = paginate(keys, [&](std::size_t i) { return matches(txs[order[i]]); }, paging);
+        bool const filtered = statuses || providers || customer_ids || external_customer_ids || session_ids ||
+                              external_session_ids_f || types || reference_ids || order_ids || ext_subaccounts ||
+                              subaccounts || sp_tx_id || from || to || amount_from || amount_to;
+        row_filter filter;
+        if (filtered) filter = [&](std::size_t i) { return matches(txs[i]); };
+        auto const result = paginate(transaction_order(), paging, filter);
         if (!result) return bad_request({std::string(before ? "[before]" : "[after]") + " unknown pagination key"});
         std::vector<std::string> texts;
-        for (auto i : result->rows) texts.push_back(txs[order[i]].render_text(true));
+        for (auto i : result->rows) texts.push_back(txs[i].render_text(true));
         auto const rows = json_rows(texts);
         auto const page_size = result->rows.size();
         auto const remaining = result->remaining;
@@ -890,7 +927,7 @@ struct api_state::data {
     }
 
     // Bank linking: its routes and state live in bank_linking_routes.cpp.
-    void add_bank_linking_routes(route_table& t) { register_bank_linking_routes(t); }
+    void add_bank_linking_routes(route_table& t) { register_bank_linking_routes(t, params.seed); }
 
     // ==== shared helpers for the groups ==========================================================================
 
@@ -959,11 +996,9 @@ struct api_state::data {
         return ok(c->render_text());
     }
 
-    http_answer customers_search(route_request const& r) {
-        std::vector<std::string> errors;
-        auto const paging = parse_page_request(r.query, {}, errors);
-        if (!errors.empty()) return bad_request(errors);
-        // Sorted by externalId (CATALOG §1.10); customers without one last, by id.
+    /// Live customers sorted by externalId (CATALOG §1.10), customers without one last, by id.
+    result_order const& customer_search_order() {
+        if (!customer_order.stale()) return customer_order;
         std::vector<std::size_t> idx;
         for (std::size_t k = 0; k < customers.size(); ++k)
             if (!customers[k].deleted) idx.push_back(k);
@@ -974,6 +1009,14 @@ struct api_state::data {
             if (x.external_id && *x.external_id != *y.external_id) return *x.external_id < *y.external_id;
             return x.id < y.id;
         });
+        customer_order.assign(std::move(idx), [&](std::size_t i) -> std::string_view { return customers[i].key; });
+        return customer_order;
+    }
+
+    http_answer customers_search(route_request const& r) {
+        std::vector<std::string> errors;
+        auto const paging = parse_page_request(r.query, {}, errors);
+        if (!errors.empty()) return bad_request(errors);
         std::optional<std::vector<std::string>> ids;
         if (auto v = r.query_param("customerIds")) ids = split_list(*v);
         auto const ext = r.query_param("externalCustomerId");
@@ -981,17 +1024,18 @@ struct api_state::data {
         auto const phone = r.query_param("phone");
         auto const status = r.query_param("status");
         auto const type = r.query_param("type");
-        std::vector<std::string_view> keys;
-        for (auto k : idx) keys.push_back(customers[k].key);
-        auto const result = paginate(keys, [&](std::size_t i) {
-            auto const& c = customers[idx[i]];
-            return (!ids || std::find(ids->begin(), ids->end(), c.id) != ids->end()) &&
-                   (!ext || c.external_id == *ext) && (!email || c.email == *email) && (!phone || c.phone == *phone) &&
-                   (!status || c.status == *status) && (!type || c.type == *type);
-        }, paging);
+        row_filter filter;
+        if (ids || ext || email || phone || status || type)
+            filter = [&](std::size_t i) {
+                auto const& c = customers[i];
+                return (!ids || std::find(ids->begin(), ids->end(), c.id) != ids->end()) &&
+                       (!ext || c.external_id == *ext) && (!email || c.email == *email) &&
+                       (!phone || c.phone == *phone) && (!status || c.status == *status) && (!type || c.type == *type);
+            };
+        auto const result = paginate(customer_search_order(), paging, filter);
         if (!result) return bad_request({std::string(paging.before ? "[before]" : "[after]") + " unknown pagination key"});
         std::vector<std::string> texts;
-        for (auto i : result->rows) texts.push_back(customers[idx[i]].render_text(true));
+        for (auto i : result->rows) texts.push_back(customers[i].render_text(true));
         return ok(render(fixture("accounts_customers_page"), {{"customers", json_rows(texts)},
                                                               {"count", std::to_string(result->rows.size())},
                                                               {"remaining", std::to_string(result->remaining)}}));
@@ -1016,6 +1060,7 @@ struct api_state::data {
             if (c->external_id) customer_by_external.erase(*c->external_id);
             c->external_id = *ext;
             customer_by_external.emplace(*ext, customer_by_id.at(c->id));
+            customer_order.invalidate();
         }
         if (email) c->email = email;
         if (dob) c->date_of_birth = dob;
@@ -1034,6 +1079,7 @@ struct api_state::data {
         auto* c = live_customer(id);
         if (!c) return not_found("customerId", "Customer", id);
         c->deleted = true;
+        customer_order.invalidate();
         if (c->external_id) customer_by_external.erase(*c->external_id);
         std::string deleted = "{}";
         if (c->kyc_provider_customer_id) deleted = "{\"SUMSUB\": " + json_string(*c->kyc_provider_customer_id) + "}";
@@ -1433,7 +1479,27 @@ struct api_state::data {
         if (auto v = str(o, "eventVersion")) w.event_version = json_string(*v);
         w.secret = random_id(32);
         webhooks.push_back(w);
+        webhook_order.invalidate();
         return ok(w.text(false), 201);
+    }
+
+    /// Seeded profiles: "Seeded profile <k>" (zero-padded, so that the name order is the seed order), DISABLED,
+    /// so that no delivery ever goes to their example.com URLs.
+    void seed_webhook_profiles(std::size_t n) {
+        for (std::size_t k = 0; k < n; ++k) {
+            webhook_profile w;
+            w.id = "W" + derived_id(0x3EB00000ULL + k, 21);
+            w.key = row_key(w.id, 0x3EB0);
+            char name[40];
+            std::snprintf(name, sizeof name, "Seeded profile %07zu", k);
+            w.name = name;
+            w.url = "https://hooks.example.com/meld/" + std::to_string(k);
+            w.event_types = k % 2 ? "[\"TRANSACTION_CRYPTO_COMPLETE\"]" : "[]";
+            w.secret = derived_id(0x5EC00000ULL + k, 32);
+            w.status = "DISABLED";
+            webhooks.push_back(std::move(w));
+        }
+        webhook_order.invalidate();
     }
 
     http_answer webhook_get(route_request const& r) {
@@ -1452,7 +1518,10 @@ struct api_state::data {
             if (!valid_webhook_url(*url)) return bad_request({"[url] must start with http:// or https://"});
             w->url = *url;
         }
-        if (auto v = str(o, "name")) w->name = *v;
+        if (auto v = str(o, "name")) {
+            w->name = *v;
+            webhook_order.invalidate();
+        }
         if (auto v = str(o, "status")) w->status = *v;
         if (auto v = str(o, "eventVersion")) w->event_version = json_string(*v);
         if (o.contains("eventTypes")) w->event_types = string_array_text(o, "eventTypes");
@@ -1476,15 +1545,16 @@ struct api_state::data {
         std::vector<std::string> errors;
         auto const paging = parse_page_request(r.query, {}, errors);
         if (!errors.empty()) return bad_request(errors);
-        std::vector<std::size_t> idx(webhooks.size());
-        for (std::size_t k = 0; k < idx.size(); ++k) idx[k] = k;
-        std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return webhooks[a].name < webhooks[b].name; });
-        std::vector<std::string_view> keys;
-        for (auto k : idx) keys.push_back(webhooks[k].key);
-        auto const result = paginate(keys, [](std::size_t) { return true; }, paging);
+        if (webhook_order.stale()) {  // by name, then creation order
+            std::vector<std::size_t> idx(webhooks.size());
+            for (std::size_t k = 0; k < idx.size(); ++k) idx[k] = k;
+            std::stable_sort(idx.begin(), idx.end(), [&](auto a, auto b) { return webhooks[a].name < webhooks[b].name; });
+            webhook_order.assign(std::move(idx), [&](std::size_t i) -> std::string_view { return webhooks[i].key; });
+        }
+        auto const result = paginate(webhook_order, paging);
         if (!result) return bad_request({std::string(paging.before ? "[before]" : "[after]") + " unknown pagination key"});
         std::vector<std::string> texts;
-        for (auto i : result->rows) texts.push_back(webhooks[idx[i]].text(true));
+        for (auto i : result->rows) texts.push_back(webhooks[i].text(true));
         return ok(render(fixture("webhooks_profiles_page"), {{"webhookProfiles", json_rows(texts)},
                                                              {"count", std::to_string(result->rows.size())},
                                                              {"remaining", std::to_string(result->remaining)}}));
@@ -1537,14 +1607,8 @@ struct api_state::data {
     };
 
     /// The activity log: one entry per payment transaction (PAYMENT_TRANSACTION_CREATED), newest first.
-    std::vector<activity> activities() const {
-        std::vector<activity> out;
-        for (auto idx : order) {
-            auto const& t = txs[idx];
-            out.push_back({row_key(t.id, 0xAC7), "PAYMENT_TRANSACTION_CREATED", t.id, "PAYMENT_TRANSACTION",
-                           t.customer_id, t.created});
-        }
-        return out;
+    activity activity_of(tx_rec const& t) const {
+        return {t.activity_key, "PAYMENT_TRANSACTION_CREATED", t.id, "PAYMENT_TRANSACTION", t.customer_id, t.created};
     }
 
     http_answer activity_search(route_request const& r) {
@@ -1556,20 +1620,18 @@ struct api_state::data {
         if (!parse_iso_time(r.query_param("end").value_or(""), end))
             errors.push_back("[end] must be an ISO date-time (2024-05-10T00:00:00.000Z)");
         if (!errors.empty()) return bad_request(errors);
-        auto const all = activities();
         std::optional<std::vector<std::string>> actions;
         if (auto v = r.query_param("actions")) actions = split_list(*v);
         auto const customer = r.query_param("customerId");
-        std::vector<std::string_view> keys;
-        for (auto const& a : all) keys.push_back(a.key);
-        auto const result = paginate(keys, [&](std::size_t i) {
-            auto const& a = all[i];
-            return a.occurred >= start && a.occurred <= end && (!customer || a.customer_id == *customer) &&
-                   (!actions || std::find(actions->begin(), actions->end(), a.action) != actions->end());
-        }, paging);
+        constexpr std::string_view action = "PAYMENT_TRANSACTION_CREATED";  // the only action recorded here
+        auto const result = paginate(activity_log_order(), paging, [&](std::size_t i) {
+            auto const& t = txs[i];
+            return t.created >= start && t.created <= end && (!customer || t.customer_id == *customer) &&
+                   (!actions || std::find(actions->begin(), actions->end(), action) != actions->end());
+        });
         if (!result) return bad_request({std::string(paging.before ? "[before]" : "[after]") + " unknown pagination key"});
         std::vector<std::string> texts;
-        for (auto i : result->rows) texts.push_back(all[i].text());
+        for (auto i : result->rows) texts.push_back(activity_of(txs[i]).text());
         return ok(render(fixture("activity_log_page"), {{"activities", json_rows(texts)},
                                                         {"count", std::to_string(result->rows.size())},
                                                         {"remaining", std::to_string(result->remaining)}}));
@@ -1578,11 +1640,10 @@ struct api_state::data {
     http_answer activity_details(route_request const& r) {
         auto const wanted = split_list(r.query_param("keys").value_or(""));
         if (wanted.empty()) return bad_request({"[keys] must not be null"});
-        auto const all = activities();
+        auto const& index = activity_log_order();
         std::vector<std::string> texts;
         for (auto const& k : wanted) {
-            auto it = std::find_if(all.begin(), all.end(), [&](activity const& a) { return a.key == k; });
-            if (it == all.end()) return not_found("keys", "Activity", k);
+            if (!index.position(k)) return not_found("keys", "Activity", k);
             auto t = render(fixture("activity_log_details"), {{"key", json_string(k)}});
             while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
             texts.push_back(std::move(t));

@@ -176,7 +176,7 @@ TEST_CASE("first slice: payments.transactions.get decodes the documented transac
 
 TEST_CASE("first slice: payments.transactions.search sends every filter and returns one typed page")
 {
-    sandbox_fixture sb({.seed_transactions = 30});
+    sandbox_fixture sb({.seed = {.payment_transactions = 30}});
     asio::io_context ioc;
     meld::client meld{ioc.get_executor(), sb.client_params()};
     meld::payments::transactions_search_request const five{.limit = 5};

@@ -135,7 +135,7 @@ TEST_CASE("groups: network_partners supported countries, currencies, limits, par
 
 TEST_CASE("groups: activity_log search and details")
 {
-    sandbox_fixture sb{{.seed_transactions = 5}};
+    sandbox_fixture sb{{.seed = {.payment_transactions = 5}}};
     asio::io_context ioc;
     meld::client meld{ioc.get_executor(), sb.client_params()};
     using namespace meld::activity_log;

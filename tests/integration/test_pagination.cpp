@@ -33,7 +33,7 @@ namespace {
 meld::emulator::server_params seeded(std::size_t n)
 {
     meld::emulator::server_params p;
-    p.seed_transactions = n;
+    p.seed.payment_transactions = n;
     return p;
 }
 
@@ -384,5 +384,134 @@ TEST_CASE("pagination: prefetch requests page k+1 while the caller still process
             else
                 CHECK(reqs[k + 1].received_at > done[k]);  // only asked for once page k was processed
         }
+    }
+}
+
+namespace {
+
+template <class Endpoint>
+Endpoint endpoint_of(meld::page_generator<Endpoint> const&);
+
+/// Walks one paginated operation of a seeded sandbox with both generators, both directions, and the single-page
+/// call: `expected` rows, pages of `limit`, exact and consistent sequences.
+template <class Operation, class Request>
+void walk_every_way(asio::io_context& ioc, Operation const& op, Request const& req, std::size_t expected)
+{
+    constexpr std::int32_t limit = 25;
+    using endpoint = decltype(endpoint_of(op.pages(req, {})));
+    using access = meld::detail::page_access<typename endpoint::response_type>;
+    INFO(access::list_name());
+
+    // pages forward: ceil(expected / limit) full pages but the last, `remaining` counting down
+    std::vector<std::string> fwd;
+    std::vector<std::int64_t> remaining;
+    run_coro(ioc, [&]() -> asio::awaitable<void> {
+        auto gen = op.pages(req, {.limit = limit});
+        while (auto p = co_await gen.next()) {
+            auto const& rows = access::list(*p).value();
+            CHECK(rows.size() == std::min<std::size_t>(limit, expected - fwd.size()));
+            for (auto const& r : rows)
+                fwd.push_back(r.key.value());
+            remaining.push_back(access::remaining(*p).value_or(-1));
+        }
+        CHECK(gen.reason() == meld::stop_reason::exhausted);
+    });
+    REQUIRE(fwd.size() == expected);
+    CHECK(std::set<std::string>(fwd.begin(), fwd.end()).size() == expected);
+    CHECK(remaining.size() == (expected + limit - 1) / limit);
+    for (std::size_t k = 0; k < remaining.size(); ++k)
+        CHECK(remaining[k] == static_cast<std::int64_t>(expected - std::min(expected, (k + 1) * limit)));
+
+    // the single-page call's first page is the generator's first page
+    auto first_req = req;
+    first_req.limit = limit;
+    auto const first = run_coro(ioc, [&]() -> asio::awaitable<typename endpoint::response_type> {
+        co_return co_await op(first_req);
+    });
+    auto const& first_rows = access::list(first).value();
+    REQUIRE(first_rows.size() == std::min<std::size_t>(limit, expected));
+    for (std::size_t i = 0; i < first_rows.size(); ++i)
+        CHECK(first_rows[i].key == fwd[i]);
+
+    auto walk = [&](meld::page_params params) {
+        return run_coro(ioc, [&]() -> asio::awaitable<std::vector<std::string>> {
+            std::vector<std::string> keys;
+            auto gen = op.items(req, params);
+            while (auto r = co_await gen.next())
+                keys.push_back(r->key.value());
+            co_return keys;
+        });
+    };
+    // items forward: the same sequence; backward from the last row: its exact reverse
+    CHECK(walk({.limit = limit}) == fwd);
+    auto const bwd = walk({.direction = meld::page_direction::backward, .start_key = fwd.back(), .limit = limit});
+    CHECK(std::equal(bwd.begin(), bwd.end(), fwd.rbegin() + 1, fwd.rend()));
+    CHECK(bwd.size() == expected - 1);
+    // start + stop keys, max_items
+    auto const a = expected / 5, b = expected - expected / 4;
+    CHECK(walk({.start_key = fwd[a], .stop_key = fwd[b], .limit = limit}) ==
+          std::vector<std::string>(fwd.begin() + long(a) + 1, fwd.begin() + long(b) + 1));
+    CHECK(walk({.max_items = 40, .limit = limit}) == std::vector<std::string>(fwd.begin(), fwd.begin() + 40));
+}
+
+}  // namespace
+
+TEST_CASE("pagination: every paginated operation, seeded sets, both generators, both directions")
+{
+    constexpr std::size_t n = 237;  // not a multiple of the page size
+    sandbox_fixture sb{{.seed = meld::emulator::seed_sizes::uniform(n), .record_requests = false}};
+    asio::io_context ioc;
+    meld::client meld{ioc.get_executor(), sb.client_params()};
+
+    SECTION("payments.transactions.search")
+    {
+        meld::payments::transactions_search_request const req{};
+        walk_every_way(ioc, meld.payments.transactions.search, req, n);
+    }
+    SECTION("customers.search")
+    {
+        meld::customers::search_request const req{};
+        walk_every_way(ioc, meld.customers.search, req, n);
+    }
+    SECTION("webhooks.profiles.search")
+    {
+        meld::webhooks::profiles_search_request const req{};
+        walk_every_way(ioc, meld.webhooks.profiles.search, req, n);
+    }
+    SECTION("activity_log.search")
+    {
+        meld::activity_log::search_request const req{.start = meld::timestamp{"2000-01-01T00:00:00Z"},
+                                                      .end = meld::timestamp{"2030-01-01T00:00:00Z"}};
+        walk_every_way(ioc, meld.activity_log.search, req, n);
+    }
+    SECTION("bank_linking.connections.search")
+    {
+        meld::bank_linking::connections_search_request const req{};
+        walk_every_way(ioc, meld.bank_linking.connections.search, req, n);
+    }
+    SECTION("bank_linking.accounts.search")
+    {
+        meld::bank_linking::accounts_search_request const req{};
+        walk_every_way(ioc, meld.bank_linking.accounts.search, req, n);
+    }
+    SECTION("bank_linking.transactions.search")
+    {
+        meld::bank_linking::transactions_search_request const req{};
+        walk_every_way(ioc, meld.bank_linking.transactions.search, req, n);
+    }
+    SECTION("bank_linking.investments.holdings.search")
+    {
+        meld::bank_linking::investments_holdings_search_request const req{};
+        walk_every_way(ioc, meld.bank_linking.investments.holdings.search, req, n);
+    }
+    SECTION("bank_linking.investments.transactions.search")
+    {
+        meld::bank_linking::investments_transactions_search_request const req{};
+        walk_every_way(ioc, meld.bank_linking.investments.transactions.search, req, n);
+    }
+    SECTION("bank_linking.institutions.search")
+    {
+        meld::bank_linking::institutions_search_request const req{};
+        walk_every_way(ioc, meld.bank_linking.institutions.search, req, n);
     }
 }

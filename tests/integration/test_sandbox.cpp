@@ -596,7 +596,7 @@ TEST_CASE("sandbox transaction search: pagination with after/before keys", "[san
 
 TEST_CASE("sandbox seed_transactions parameter", "[sandbox][transactions]") {
     server_params p;
-    p.seed_transactions = 3;
+    p.seed.payment_transactions = 3;
     running_server rs{p};
     auto page = parse(call(rs.srv, "GET", "/payments/transactions"));
     CHECK(page.at("totalCount").as_int64() == 3);

@@ -34,6 +34,25 @@ namespace meld::emulator {
 /// The sandbox's default API key (the example key of Meld's quickstart). Sent as `Authorization: BASIC <key>`.
 inline constexpr char const* default_api_key = "W9kZTT7332okCEc1A9aqAq:3sYKoXQv6oHVHSts7G2agw9vTCXz";
 
+/// Sizes of the seeded, deterministic data sets behind the paginated searches (same rows, ids and keys on every
+/// start). The documented example rows come first and are always there, so a size below their number keeps them.
+struct seed_sizes {
+    std::size_t payment_transactions = 25;  ///< GET /payments/transactions; GET /activity-log has one entry each
+    std::size_t customers = 3;              ///< GET /accounts/customers
+    std::size_t webhook_profiles = 0;       ///< GET /notifications/webhooks (seeded profiles are DISABLED)
+    std::size_t connections = 3;            ///< GET /bank-linking/connections
+    std::size_t accounts = 2;               ///< GET /bank-linking/accounts (on the seeded ACTIVE connection)
+    std::size_t bank_transactions = 180;    ///< GET /bank-linking/transactions: 5/6 checking, 1/6 brokerage
+    std::size_t investment_holdings = 2;    ///< GET /bank-linking/investments/holdings
+    std::size_t investment_transactions = 2;  ///< GET /bank-linking/investments/transactions
+    std::size_t institutions = 12;          ///< GET /institutions
+
+    /// Every collection with `n` rows.
+    static seed_sizes uniform(std::size_t n) noexcept {
+        return {n, n, n, n, n, n, n, n, n};
+    }
+};
+
 struct server_params {
     std::string api_key = default_api_key;       ///< accepted in `Authorization: BASIC <key>` (exactly)
     bool tls = true;                             ///< false: plain HTTP
@@ -41,7 +60,7 @@ struct server_params {
     unsigned short port = 0;                     ///< 0: ephemeral
     std::string certificate_host = "localhost";  ///< the only subjectAltName of the generated certificate
     std::chrono::milliseconds latency{0};        ///< added before every answer
-    std::size_t seed_transactions = 25;          ///< deterministic seeded rows for GET /payments/transactions
+    seed_sizes seed{};                           ///< seeded rows per paginated search
     bool record_requests = true;                 ///< false: requests() stays empty (long benchmarks)
 
     // ---- webhook deliveries (off by default; see "Webhooks" in sandbox/README.md) ----
