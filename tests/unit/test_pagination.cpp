@@ -196,6 +196,41 @@ TEST_CASE("walker: a row without key mid-stream is an error, on the last row it 
     CHECK(v.end);
 }
 
+TEST_CASE("walker: the loop guard's memory is bounded; loops longer than its window are still caught")
+{
+    constexpr int per_page = 100;
+    constexpr int window_pages = static_cast<int>(page_walker::guard_window) / per_page;
+
+    // 3x the window of distinct keys: no false alarm, and the guard never holds more than its window
+    page_walker w{meld::page_params{}};
+    for (int p = 0; p < 3 * window_pages; ++p) {
+        page pg{names('k', p * per_page, (p + 1) * per_page)};
+        auto const v = w.on_page(pg.keys, 1);
+        REQUIRE_FALSE(v.ec);
+        CHECK(w.guard_keys() <= page_walker::guard_window);
+    }
+    CHECK(w.guard_keys() == page_walker::guard_window);
+
+    // a server cycling through 1.5x the window: the repeated rows are older than the window, so the cursor
+    // cycle detection ends the walk, after less than two more turns of the cycle
+    int const cycle = window_pages + window_pages / 2;
+    page_walker c{meld::page_params{}};
+    int pages = 0;
+    meld::error_code ec;
+    std::string message;
+    while (!ec && pages < 4 * cycle) {
+        int const p = pages++ % cycle;
+        page pg{names('c', p * per_page, (p + 1) * per_page)};
+        auto const v = c.on_page(pg.keys, 1);
+        ec = v.ec;
+        message = v.message;
+    }
+    CHECK(ec == meld::pagination_errc::repeated_key);
+    CHECK(message.find("loops") != std::string::npos);
+    CHECK(pages > cycle);
+    CHECK(pages <= 3 * cycle);
+}
+
 TEST_CASE("pagination_errc has its own category and messages")
 {
     meld::error_code ec = meld::pagination_errc::repeated_key;

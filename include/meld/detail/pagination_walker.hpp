@@ -4,10 +4,13 @@
 //   * next cursor: `after=<last key>` forward, `before=<first key>` backward (start: page_params::start_key);
 //   * end: an empty page, remaining == 0, or no key on the walk's last row of a page;
 //   * stop conditions: stop_key reached (inclusive or not), max_items delivered;
-//   * loop guard: a key already seen (or the start key) => pagination_errc::repeated_key; a row without key
-//     that is not the walk's last row => pagination_errc::missing_key. Both are sticky: never an endless loop.
-// The guard remembers a 64-bit hash per key (8-16 bytes per row walked, not the rows). A failed request does
-// not touch the walker, so the same page is requested again on the next call. Unit-tested without sockets.
+//   * loop guard: a key among the last `guard_window` keys walked (or the start key) => repeated_key; a page
+//     ending on the same cursor as an earlier page (Brent's cycle detection over the cursors, for loops longer
+//     than the window) => repeated_key; a row without key that is not the walk's last row => missing_key.
+//     All sticky: never an endless loop.
+// Memory is constant: 64-bit hashes of at most `guard_window` keys plus one saved cursor, however many rows are
+// walked. A failed request does not touch the walker, so the same page is requested again on the next call.
+// Unit-tested without sockets.
 #ifndef MELD_DETAIL_PAGINATION_WALKER_HPP
 #define MELD_DETAIL_PAGINATION_WALKER_HPP
 
@@ -22,6 +25,7 @@
 #include <string_view>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 namespace meld::detail {
 
@@ -41,6 +45,9 @@ struct page_verdict {
 
 class page_walker {
 public:
+    /// Keys remembered exactly by the loop guard (the most recent ones).
+    static constexpr std::size_t guard_window = 10'000;
+
     explicit page_walker(page_params const& p)
         : direction_(p.direction), cursor_(p.start_key), stop_key_(p.stop_key), include_stop_key_(p.include_stop_key),
           max_items_(p.max_items)
@@ -49,8 +56,10 @@ public:
             fail(pagination_errc::no_start_key, "page_params::direction is backward but there is no start key");
             return;
         }
-        if (cursor_)
-            seen_.insert(hash(*cursor_));
+        if (cursor_) {
+            remember(hash(*cursor_));
+            cursor_cycles(hash(*cursor_));
+        }
         if (max_items_ && *max_items_ == 0)
             end(stop_reason::max_items);
     }
@@ -62,6 +71,7 @@ public:
     std::size_t pages_seen() const noexcept { return pages_; }
     std::size_t items_delivered() const noexcept { return delivered_; }
     page_direction direction() const noexcept { return direction_; }
+    std::size_t guard_keys() const noexcept { return recent_.size(); }  ///< keys the loop guard holds now
 
     /// The cursor of the next request (meaningless once finished()).
     page_cursor next_cursor() const
@@ -103,7 +113,7 @@ public:
                     v.end = true;
                     return v;
                 }
-            } else if (!seen_.insert(hash(*k)).second) {
+            } else if (!remember(hash(*k))) {
                 v.ec = fail(pagination_errc::repeated_key,
                             "page " + std::to_string(pages_) + " repeats the key " + *k + " already seen");
                 v.message = failure_message_;
@@ -136,11 +146,48 @@ public:
             end(stop_reason::exhausted);
             return v;
         }
+        if (cursor_cycles(hash(*last_key))) {
+            v.ec = fail(pagination_errc::repeated_key, "page " + std::to_string(pages_) + " ends on the key " +
+                                                           *last_key + ", as an earlier page did: the server loops");
+            v.message = failure_message_;
+            v.end = true;
+            return v;
+        }
         cursor_ = *last_key;
         return v;
     }
 
 private:
+    /// Adds a key's hash to the window (evicting the oldest); false if it is already there.
+    bool remember(std::size_t h)
+    {
+        if (recent_.count(h) != 0)
+            return false;
+        if (ring_.size() < guard_window) {
+            ring_.push_back(h);
+        } else {
+            recent_.erase(ring_[ring_next_]);
+            ring_[ring_next_] = h;
+            ring_next_ = (ring_next_ + 1) % guard_window;
+        }
+        recent_.insert(h);
+        return true;
+    }
+
+    /// Brent's cycle detection over the sequence of cursors: true when `h` equals the saved cursor.
+    bool cursor_cycles(std::size_t h)
+    {
+        if (has_saved_cursor_ && h == saved_cursor_)
+            return true;
+        if (!has_saved_cursor_ || ++cursor_steps_ == cursor_power_) {
+            saved_cursor_ = h;
+            has_saved_cursor_ = true;
+            cursor_power_ *= 2;
+            cursor_steps_ = 0;
+        }
+        return false;
+    }
+
     static std::size_t hash(std::string_view k) noexcept { return std::hash<std::string_view>{}(k); }
 
     void end(stop_reason r)
@@ -162,7 +209,13 @@ private:
     std::optional<std::string> stop_key_;
     bool include_stop_key_;
     std::optional<std::size_t> max_items_;
-    std::unordered_set<std::size_t> seen_;
+    std::unordered_set<std::size_t> recent_;  // the hashes in ring_
+    std::vector<std::size_t> ring_;            // the last guard_window key hashes, oldest at ring_next_ once full
+    std::size_t ring_next_ = 0;
+    std::size_t saved_cursor_ = 0;
+    bool has_saved_cursor_ = false;
+    std::size_t cursor_power_ = 1;
+    std::size_t cursor_steps_ = 0;
     std::size_t pages_ = 0;
     std::size_t delivered_ = 0;
     bool finished_ = false;
