@@ -15,6 +15,8 @@
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -28,7 +30,7 @@ void usage(std::ostream& os) {
           "  --cert-host HOST       subjectAltName of the generated certificate (default localhost)\n"
           "  --latency-ms N         added before every answer (default 0)\n"
           "  --seed-all N           seeded rows of every paginated search\n"
-          "  --seed NAME=N          seeded rows of one search (repeatable; after --seed-all wins), NAME one of\n"
+          "  --seed NAME=N          seeded rows of one search (repeatable; wins over --seed-all), NAME one of\n"
           "                         payment_transactions (default 25), customers (3), webhook_profiles (0),\n"
           "                         connections (3), accounts (2), bank_transactions (180),\n"
           "                         investment_holdings (2), investment_transactions (2), institutions (12)\n"
@@ -61,6 +63,7 @@ bool parse_number(std::string_view s, T& out) {
 int main(int argc, char** argv) {
     meld::emulator::server_params params;
     std::string cert_file;
+    std::vector<std::pair<std::string_view, std::size_t>> seed_overrides;  // --seed NAME=N
     for (int i = 1; i < argc; ++i) {
         std::string_view const arg = argv[i];
         auto value = [&]() -> std::string_view {
@@ -92,17 +95,21 @@ int main(int argc, char** argv) {
             params.latency = std::chrono::milliseconds(ms);
         } else if (arg == "--seed-transactions") {
             auto v = value();
-            if (!parse_number(v, params.seed.payment_transactions)) bad(v);
+            std::size_t n = 0;
+            if (!parse_number(v, n)) bad(v);
+            seed_overrides.emplace_back("payment_transactions", n);
         } else if (arg == "--seed-all") {
             auto v = value();
             std::size_t n = 0;
             if (!parse_number(v, n)) bad(v);
             params.seed = meld::emulator::seed_sizes::uniform(n);
-        } else if (arg == "--seed") {
+        } else if (arg == "--seed") {  // checked now, applied after every --seed-all
             auto v = value();
             auto const eq = v.find('=');
-            auto* member = eq == std::string_view::npos ? nullptr : seed_member(params.seed, v.substr(0, eq));
+            meld::emulator::seed_sizes probe;
+            auto* member = eq == std::string_view::npos ? nullptr : seed_member(probe, v.substr(0, eq));
             if (!member || !parse_number(v.substr(eq + 1), *member)) bad(v);
+            seed_overrides.emplace_back(v.substr(0, eq), *member);
         } else if (arg == "--write-cert") {
             cert_file = value();
         } else if (arg == "--help" || arg == "-h") {
@@ -114,6 +121,8 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
+    for (auto const& [name, n] : seed_overrides)
+        *seed_member(params.seed, name) = n;
     // A long-running service: requests are not kept for inspection.
     params.record_requests = false;
 
