@@ -235,11 +235,14 @@ struct bl_state {
         seed_accounts(sizes.accounts);
         seed_transactions(sizes.bank_transactions);
         seed_investments(sizes.investment_holdings, sizes.investment_transactions);
-        for (auto [rows, order] : {std::pair{&accounts, &account_order}, std::pair{&transactions, &transaction_order},
-                                   std::pair{&holdings, &holding_order},
-                                   std::pair{&investment_transactions, &investment_transaction_order},
-                                   std::pair{&institutions, &institution_order}})
-            order->assign(vector_order(rows->size()), [rows](std::size_t i) -> std::string_view { return (*rows)[i].key; });
+        for (auto const& collection :
+             {std::pair{&accounts, &account_order}, std::pair{&transactions, &transaction_order},
+              std::pair{&holdings, &holding_order}, std::pair{&investment_transactions, &investment_transaction_order},
+              std::pair{&institutions, &institution_order}}) {
+            auto const* rows = collection.first;
+            collection.second->assign(vector_order(rows->size()),
+                                      [rows](std::size_t i) -> std::string_view { return (*rows)[i].key; });
+        }
     }
 
     static std::vector<std::size_t> vector_order(std::size_t n) {
