@@ -1,7 +1,8 @@
 // meld-sandbox — run the local Meld sandbox emulator until SIGINT/SIGTERM.
 //
 //   meld-sandbox [--port N] [--plain] [--api-key K] [--cert-host H] [--latency-ms N] [--bind A]
-//                [--seed-all N] [--seed NAME=N ...] [--write-cert FILE]
+//                [--seed-all N] [--seed NAME=N ...] [--webhook-url URL [--webhook-secret S]]
+//                [--webhook-profiles] [--webhook-step-ms N] [--webhook-ca FILE] [--write-cert FILE]
 #include <meld/sandbox/server.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +37,11 @@ void usage(std::ostream& os) {
           "                         connections (3), accounts (2), bank_transactions (180),\n"
           "                         investment_holdings (2), investment_transactions (2), institutions (12)\n"
           "  --seed-transactions N  the same as --seed payment_transactions=N\n"
+          "  --webhook-url URL      POST every simulated state change there as a signed event\n"
+          "  --webhook-secret S     HMAC key of --webhook-url's deliveries (default: unsigned)\n"
+          "  --webhook-profiles     also deliver to the ACTIVE profiles created with POST /notifications/webhooks\n"
+          "  --webhook-step-ms N    delay between simulated state changes (default 1000)\n"
+          "  --webhook-ca FILE      trusted CA(s), PEM, for https webhook targets (default: the system's)\n"
           "  --write-cert FILE      write the certificate PEM to FILE (clients trust it)\n"
           "  --help                 this text\n";
 }
@@ -110,6 +117,26 @@ int main(int argc, char** argv) {
             auto* member = eq == std::string_view::npos ? nullptr : seed_member(probe, v.substr(0, eq));
             if (!member || !parse_number(v.substr(eq + 1), *member)) bad(v);
             seed_overrides.emplace_back(v.substr(0, eq), *member);
+        } else if (arg == "--webhook-url") {
+            auto v = value();
+            if (!v.starts_with("http://") && !v.starts_with("https://")) bad(v);
+            params.webhook_url = v;
+        } else if (arg == "--webhook-secret") {
+            params.webhook_secret = value();
+        } else if (arg == "--webhook-profiles") {
+            params.webhook_profiles = true;
+        } else if (arg == "--webhook-step-ms") {
+            auto v = value();
+            long long ms = 0;
+            if (!parse_number(v, ms) || ms < 0) bad(v);
+            params.webhook_step = std::chrono::milliseconds(ms);
+        } else if (arg == "--webhook-ca") {
+            auto v = value();
+            std::ifstream in{std::string(v), std::ios::binary};
+            std::string pem{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+            if (!in.good() && !in.eof()) bad(v);
+            if (pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) bad(v);
+            params.webhook_ca_pem = std::move(pem);
         } else if (arg == "--write-cert") {
             cert_file = value();
         } else if (arg == "--help" || arg == "-h") {
