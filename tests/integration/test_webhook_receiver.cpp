@@ -334,3 +334,93 @@ TEST_CASE("webhooks end to end: sandbox -> receiver over real sockets, redeliver
         if (d.event_type.rfind("TRANSACTION_", 0) == 0) CHECK(d.path == "/meld/webhooks");  // profile filter
     }
 }
+
+namespace {
+
+/// The POST /hooks requests a receiver sandbox has recorded so far.
+std::vector<meld::emulator::recorded_request> hook_posts(meld::emulator::server& receiver)
+{
+    std::vector<meld::emulator::recorded_request> out;
+    for (auto& r : receiver.requests())
+        if (r.method == "POST" && r.target == "/hooks")
+            out.push_back(std::move(r));
+    return out;
+}
+
+/// Creates a widget session (three webhook events follow).
+void create_session(asio::io_context& ioc, meld::client& meld)
+{
+    meld::crypto::create_widget_session_request const req{
+        .externalCustomerId = "user_tls",
+        .sessionData = meld::crypto::crypto_buy_session_data{
+            .countryCode = "US", .destinationCurrencyCode = "BTC",
+            .serviceProvider = meld::crypto::service_provider::TRANSAK, .sourceAmount = "100",
+            .sourceCurrencyCode = "USD", .walletAddress = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"},
+        .sessionType = meld::crypto::session_type::BUY};
+    auto session = run_coro(ioc, [&] { return meld.crypto.create_widget_session(req); });
+    REQUIRE(session.id);
+}
+
+}  // namespace
+
+TEST_CASE("webhooks over https: delivered to a receiver the sandbox trusts, never to one it does not")
+{
+    // The receiver is a second sandbox (TLS, its own certificate) whose scripted POST /hooks answers 200 and
+    // records each delivery with its headers and body.
+    sandbox_fixture receiver;
+    receiver.server().script("POST", "/hooks", {.status = 200, .body = "{}"});
+    std::string const url = receiver.server().base_url() + "/hooks";
+    std::string const secret = "whsec-https-delivery";
+
+    SECTION("trusted: three signed events, in order")
+    {
+        meld::emulator::server_params p;
+        p.webhook_url = url;
+        p.webhook_secret = secret;
+        p.webhook_step = 50ms;
+        p.webhook_ca_pem = receiver.server().certificate_pem();
+        sandbox_fixture sb{p};
+        asio::io_context ioc;
+        meld::client meld{ioc.get_executor(), sb.client_params()};
+        create_session(ioc, meld);
+
+        auto const deadline = std::chrono::steady_clock::now() + wait_limit;
+        while (hook_posts(receiver.server()).size() < 3 && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(20ms);
+        auto const posts = hook_posts(receiver.server());
+        REQUIRE(posts.size() == 3);
+        char const* const types[] = {"TRANSACTION_CRYPTO_PENDING", "TRANSACTION_CRYPTO_TRANSFERRING",
+                                     "TRANSACTION_CRYPTO_COMPLETE"};
+        wh::verify_params const vp{.secrets = {secret}, .url = url};
+        for (std::size_t i = 0; i < posts.size(); ++i) {
+            auto const& d = posts[i];
+            CHECK_FALSE(wh::verify(vp, d.header("Meld-Signature"), d.header("Meld-Signature-Timestamp"), d.body));
+            wh::event ev;
+            REQUIRE_FALSE(wh::parse_event(d.body, ev));
+            CHECK(ev.type().str() == types[i]);
+        }
+    }
+
+    SECTION("untrusted certificate: the TLS handshake fails, nothing is posted")
+    {
+        meld::emulator::server_params p;
+        p.webhook_url = url;
+        p.webhook_secret = secret;
+        p.webhook_step = 50ms;
+        p.webhook_max_attempts = 1;
+        p.webhook_ca_pem = sandbox_fixture{}.server().certificate_pem();  // another sandbox's certificate
+        sandbox_fixture sb{p};
+        asio::io_context ioc;
+        meld::client meld{ioc.get_executor(), sb.client_params()};
+        auto const before = receiver.server().connections_accepted();
+        create_session(ioc, meld);
+
+        // the first delivery connects (the handshake is refused by the sandbox); give it time to try
+        auto const deadline = std::chrono::steady_clock::now() + wait_limit;
+        while (receiver.server().connections_accepted() == before && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(20ms);
+        CHECK(receiver.server().connections_accepted() > before);
+        std::this_thread::sleep_for(300ms);
+        CHECK(hook_posts(receiver.server()).empty());
+    }
+}
