@@ -151,6 +151,11 @@ std::pair<walk_result, case_usage> run_case(endpoint_info const& sandbox, bool p
     if (::pipe(fds) != 0)
         return {};
     pid_t const pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return {};
+    }
     if (pid == 0) {
         ::close(fds[0]);
         walk_result r;
@@ -186,6 +191,10 @@ int main(int argc, char** argv)
     if (::pipe(fds) != 0)
         return 1;
     pid_t const sandbox_pid = ::fork();
+    if (sandbox_pid < 0) {
+        std::perror("fork");
+        return 1;
+    }
     if (sandbox_pid == 0) {
         ::close(fds[0]);
         run_sandbox(fds[1], rows, latency);
