@@ -348,9 +348,14 @@ struct bl_state {
         }
     }
 
-    std::string institution_name(std::string_view id) const {
+    bl_row const* find_institution(std::string_view id) const {
         auto const it = institution_by_id.find(std::string(id));
-        return it == institution_by_id.end() ? "Unknown institution" : institutions[it->second].name;
+        return it == institution_by_id.end() ? nullptr : &institutions[it->second];
+    }
+
+    std::string institution_name(std::string_view id) const {
+        auto const* row = find_institution(id);
+        return row ? row->name : "Unknown institution";
     }
 
     void add_connection(bl_connection c) {
@@ -649,7 +654,7 @@ struct bl_state {
             errors.emplace_back("[redirectUrl] must be an http(s) URL");
         if (!errors.empty()) return bad(errors);
         auto const institution = str(o, "institutionId");
-        if (institution && !find_row(institutions, *institution))
+        if (institution && !find_institution(*institution))
             return not_found("institutionId", "Institution", *institution);
 
         bl_connection c;
@@ -942,7 +947,7 @@ void register_bank_linking_routes(route_table& t, seed_sizes const& sizes) {
     });
     t.add("GET", "/institutions/{institutionId}", [s](route_request const& r) {
         auto const id = r.path_param("institutionId");
-        auto const* row = bl_state::find_row(s->institutions, id);
+        auto const* row = s->find_institution(id);
         if (!row) return not_found("institutionId", "Institution", id);
         return ok(row->text);
     });

@@ -37,17 +37,25 @@ meld::emulator::server_params seeded(std::size_t n)
     return p;
 }
 
-/// Every row's key, walking the item generator to its end.
-std::vector<std::string> walk_keys(asio::io_context& ioc, meld::client& meld, meld::payments::transactions_search_request const& req,
-                                   meld::page_params params)
+/// Every row's key, walking `op`'s item generator to its end.
+template <class Operation, class Request>
+std::vector<std::string> walk_op_keys(asio::io_context& ioc, Operation const& op, Request const& req,
+                                      meld::page_params const& params)
 {
     return run_coro(ioc, [&]() -> asio::awaitable<std::vector<std::string>> {
         std::vector<std::string> keys;
-        auto gen = meld.payments.transactions.search.items(req, params);
+        auto gen = op.items(req, params);
         while (auto r = co_await gen.next())
             keys.push_back(r->key.value());
         co_return keys;
     });
+}
+
+/// The same for the transaction search.
+std::vector<std::string> walk_keys(asio::io_context& ioc, meld::client& meld, meld::payments::transactions_search_request const& req,
+                                   meld::page_params const& params)
+{
+    return walk_op_keys(ioc, meld.payments.transactions.search, req, params);
 }
 
 std::size_t count_searches(meld::emulator::server& srv)
@@ -433,15 +441,7 @@ void walk_every_way(asio::io_context& ioc, Operation const& op, Request const& r
     for (std::size_t i = 0; i < first_rows.size(); ++i)
         CHECK(first_rows[i].key == fwd[i]);
 
-    auto walk = [&](meld::page_params params) {
-        return run_coro(ioc, [&]() -> asio::awaitable<std::vector<std::string>> {
-            std::vector<std::string> keys;
-            auto gen = op.items(req, params);
-            while (auto r = co_await gen.next())
-                keys.push_back(r->key.value());
-            co_return keys;
-        });
-    };
+    auto walk = [&](meld::page_params const& params) { return walk_op_keys(ioc, op, req, params); };
     // items forward: the same sequence; backward from the last row: its exact reverse
     CHECK(walk({.limit = limit}) == fwd);
     auto const bwd = walk({.direction = meld::page_direction::backward, .start_key = fwd.back(), .limit = limit});
