@@ -34,6 +34,9 @@ enum class client_errc {
     redirect_refused,           ///< a 3xx answer; redirects are never followed (they would carry the key)
     decode_failed,              ///< the JSON body does not match the response model
     invalid_webhook_signature,  ///< reserved for webhook verification
+    proxy_auth_required,        ///< the HTTPS proxy answered CONNECT with 407 (credentials missing or refused)
+    proxy_tunnel_refused,       ///< the HTTPS proxy refused the CONNECT tunnel (any other non-2xx answer)
+    invalid_proxy,              ///< the proxy URL is unusable (not http://[user:pass@]host:port)
 };
 
 /// HTTP statuses Meld documents; the "meld.api" category holds any status >= 300.

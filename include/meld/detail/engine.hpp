@@ -1,9 +1,10 @@
-// meld/detail/engine.hpp — the single, non-template I/O engine behind every meld::operation.
+// meld/detail/engine.hpp — the single, non-template engine behind every meld::operation.
 //
-// It owns the connection pool, the TLS context and the pipeline (auth, version, user-agent, idempotency
-// headers -> pooled connection -> write -> read -> classify). Every typed call ends in async_execute(),
-// whose handler is type-erased, so the networking code is compiled once (see impl/engine.ipp).
-// Thread model: all state lives on a strand of the executor given to the client.
+// A small runner: for each call it drives the sans-io call state machine (detail/pipeline/call_fsm.hpp:
+// stamping, classification, retries) over the transport (detail/transport/: pool state + connections).
+// Every typed call ends in async_execute(), whose handler is type-erased, so the networking code is compiled
+// once (impl/engine.ipp). Thread model: the client may be used from an io_context run by many threads and
+// cancelled from any of them; pool state is guarded by a mutex, each connection runs on its own strand.
 #ifndef MELD_DETAIL_ENGINE_HPP
 #define MELD_DETAIL_ENGINE_HPP
 
@@ -39,20 +40,26 @@ public:
     engine(engine const&) = delete;
     engine& operator=(engine const&) = delete;
 
-    /// Sends `req` and stores the answer in `resp` (both must stay alive until completion). Completes with
-    /// {} for a 2xx JSON answer, the "meld.api" error for HTTP errors, or a client_errc / Asio error.
-    MELD_DECL void async_execute(prepared_request const& req, raw_response& resp, diagnostics& diag,
+    /// Sends `req` (retrying per its policy) and stores the final answer in `resp` (all three must stay alive
+    /// until completion; `req` receives a generated idempotency key). Completes with {} for a 2xx JSON answer,
+    /// the "meld.api" error for HTTP errors, or a client_errc / Asio error. The handler's associated
+    /// cancellation slot aborts the call (from any thread); it is never forwarded into another executor.
+    MELD_DECL void async_execute(prepared_request& req, raw_response& resp, diagnostics& diag,
                                  boost::asio::any_completion_handler<void(error_code)> handler);
 
     MELD_DECL boost::asio::any_io_executor get_executor() const noexcept;
     MELD_DECL client_params const& params() const noexcept;
     /// Connections opened since construction (TCP + TLS handshakes that succeeded).
     MELD_DECL std::size_t connections_opened() const noexcept;
+    /// Connections open now (idle + busy + connecting) and idle ones.
+    MELD_DECL std::size_t connections_open() const;
+    MELD_DECL std::size_t connections_idle() const;
     /// Closes idle connections; in-flight calls finish normally.
     MELD_DECL void close_idle();
 
+    struct impl;  // impl/engine.ipp (public only so that the runner's call state can name it)
+
 private:
-    struct impl;
     std::unique_ptr<impl> impl_;
 };
 

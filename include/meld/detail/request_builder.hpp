@@ -156,7 +156,12 @@ prepared_request build_request(typename Endpoint::request_type const& req, call_
 {
     prepared_request p;
     p.method = Endpoint::method;
+    if constexpr (requires { std::string_view(Endpoint::name); })
+        p.operation_name = Endpoint::name;
+    p.path_template = Endpoint::path;
     p.requires_auth = Endpoint::traits.requires_auth;
+    p.accepts_idempotency_key = Endpoint::traits.idempotency_key;
+    p.retry = opts.retry;
 #ifndef MELD_NO_REQUEST_VALIDATION
     if constexpr (has_validation_rules<typename Endpoint::request_type>) {
         if (error_code const ec = validate(req, p.build_message)) {

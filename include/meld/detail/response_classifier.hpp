@@ -46,7 +46,7 @@ inline error_code classify_response(raw_response const& r, diagnostics& diag)
     if (r.status >= 200 && r.status < 300) {
         if (!r.body.empty() && !is_json_content_type(r.content_type)) {
             detail_access::set_client_message(
-                diag, "expected application/json, got '" + r.content_type.substr(0, 80) + "' (HTTP " +
+                diag, "expected application/json, got '" + std::string(r.content_type.view().substr(0, 80)) + "' (HTTP " +
                           std::to_string(r.status) + ")");
             return client_errc::unexpected_content_type;
         }

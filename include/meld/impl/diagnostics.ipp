@@ -5,7 +5,10 @@
 #ifndef MELD_IMPL_DIAGNOSTICS_IPP
 #define MELD_IMPL_DIAGNOSTICS_IPP
 
+#include <meld/detail/pipeline/redact.hpp>
 #include <meld/diagnostics.hpp>
+
+#include <cctype>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
@@ -51,6 +54,43 @@ MELD_DECL void detail_access::set_http_error(diagnostics& d, unsigned status, st
         d.service_provider_message_ = detail::string_field(spd->get_object(), "message");
 }
 
+MELD_DECL void detail_access::redact(diagnostics& d, detail::pipeline::redactor const& r)
+{
+    if (r.empty())
+        return;
+    for (std::string* s : {&d.code_, &d.message_, &d.request_id_, &d.timestamp_, &d.service_provider_message_,
+                           &d.raw_body_, &d.client_message_})
+        r.apply(*s);
+    for (auto& e : d.errors_)
+        r.apply(e);
+    auto const fix = [&r](auto& small) {
+        if (!small.empty() && r.contains_secret(small.view()))
+            small.assign(detail::pipeline::redacted_marker);
+    };
+    fix(d.retry_after_);
+    fix(d.date_);
+    fix(d.request_id_header_value_);
+}
+
+MELD_DECL std::string_view diagnostics::header(std::string_view name) const noexcept
+{
+    auto const ieq = [](std::string_view a, std::string_view b) {
+        if (a.size() != b.size())
+            return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+                return false;
+        return true;
+    };
+    if (ieq(name, "Retry-After"))
+        return retry_after_;
+    if (ieq(name, "Date"))
+        return date_;
+    if (!request_id_header_name_.empty() && ieq(name, request_id_header_name_))
+        return request_id_header_value_;
+    return {};
+}
+
 MELD_DECL std::string diagnostics::summary() const
 {
     std::string out;
@@ -64,14 +104,16 @@ MELD_DECL std::string diagnostics::summary() const
             out += (i == 0 ? " (" : "; ") + errors_[i] + (i + 1 == errors_.size() ? ")" : "");
         if (!service_provider_message_.empty())
             out += " [provider: " + service_provider_message_ + "]";
-        if (!request_id_.empty())
-            out += " requestId=" + request_id_;
+        if (!request_id().empty())
+            out += " requestId=" + std::string(request_id());
     }
     if (!client_message_.empty()) {
         if (!out.empty())
             out += "; ";
         out += client_message_;
     }
+    if (attempts_.size() > 1)
+        out += " [" + std::to_string(attempts_.size()) + " attempts]";
     return out;
 }
 

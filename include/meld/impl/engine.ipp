@@ -1,434 +1,610 @@
-// meld/impl/engine.ipp — connection pool, TLS/TCP transport and the request pipeline (compiled once).
+// meld/impl/engine.ipp — the runner: one call = the call state machine driven over the transport (compiled once).
 //
-// One C++20 coroutine per call runs on the engine's strand: acquire a pooled connection (or wait for one,
-// bounded by pool_size), connect if new (resolve -> TCP -> TLS with SNI + host-name verification, bounded
-// by connect_timeout), write, read (body limit), classify. The whole call is bounded by request_timeout.
-// A connection goes back to the pool only after a complete, keep-alive exchange; cancelled, timed-out or
-// failed connections are closed. A stale pooled connection (closed by the server while idle) is retried
-// once on a fresh connection, and only for requests that are safe to replay.
+// Layers (docs/design.md): detail/pipeline/ decides (stamping, classification, retry, backoff), detail/transport/
+// moves bytes (pool_state = who gets which connection; connection = sockets). This file only connects them:
+// no coroutine spawn and no strand hop per call (the call runs on its connection's strand, reached by one
+// dispatch). Cross-thread events — a cancellation emitted on any thread, a pool hand-off, a wait's timer —
+// are serialised by the engine mutex, which guards the pool and each call's `where`; a cancellation never
+// touches a socket from its own thread: it is posted to the connection's strand.
 #ifndef MELD_IMPL_ENGINE_IPP
 #define MELD_IMPL_ENGINE_IPP
 
-#include <meld/detail/base_url.hpp>
 #include <meld/detail/engine.hpp>
-#include <meld/detail/handler_forwarding.hpp>
-#include <meld/detail/response_classifier.hpp>
+#include <meld/detail/pipeline/call_fsm.hpp>
+#include <meld/detail/pipeline/redact.hpp>
+#include <meld/detail/pipeline/request_head.hpp>
+#include <meld/detail/transport/connection.hpp>
+#include <meld/detail/transport/pool_state.hpp>
+#include <meld/detail/transport/proxy.hpp>
+#include <meld/detail/transport/tls.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/system/system_error.hpp>
-
-#include <openssl/ssl.h>
-#include <sys/socket.h>
-
-#include <cerrno>
-#include <openssl/x509_vfy.h>
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
 
 #include <atomic>
 #include <chrono>
-#include <list>
+#include <cstdlib>
+#include <mutex>
 #include <optional>
+#include <random>
 #include <vector>
 
 namespace meld::detail {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
-using clock = std::chrono::steady_clock;
-using asio::use_awaitable;
-constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
-struct pooled_connection {
-    std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
-    std::optional<beast::tcp_stream> plain;
-    beast::flat_buffer buffer;
-    bool open = false;
+namespace runner {
 
-    beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
-    void close()
+using steady = std::chrono::steady_clock;
+using conn_ptr = std::shared_ptr<transport::connection>;
+using pool_type = transport::pool_state<conn_ptr>;
+
+/// Where a call is; written under the engine mutex only, so every cross-thread event sees one truth.
+enum class where : unsigned char { starting, queued, on_connection, backoff, finished };
+
+inline double uniform01(void*)
+{
+    thread_local std::mt19937_64 gen{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(gen);
+}
+
+inline std::string uuid_v4()
+{
+    thread_local boost::uuids::random_generator gen;
+    return boost::uuids::to_string(gen());
+}
+
+struct call_op;
+inline void release(call_op* op) noexcept;
+
+/// An owning reference to a call (intrusive count: handlers, the timer's wait and the cancellation slot).
+class op_ref {
+public:
+    op_ref() noexcept = default;
+    explicit op_ref(call_op* op) noexcept;  // adopts one reference
+    static op_ref share(call_op& op) noexcept;  // takes a new reference
+    op_ref(op_ref const& o) noexcept;
+    op_ref(op_ref&& o) noexcept : op_(o.op_) { o.op_ = nullptr; }
+    op_ref& operator=(op_ref o) noexcept
     {
-        error_code ignored;
-        if (tls || plain)
-            tcp().socket().close(ignored);
-        open = false;
+        std::swap(op_, o.op_);
+        return *this;
     }
+    ~op_ref() { release(op_); }
+    call_op* operator->() const noexcept { return op_; }
+    call_op& operator*() const noexcept { return *op_; }
+    call_op* get() const noexcept { return op_; }
+
+private:
+    call_op* op_ = nullptr;
 };
 
+}  // namespace runner
+
 struct engine::impl {
-    asio::strand<asio::any_io_executor> strand;
+    using steady = runner::steady;
+
+    asio::any_io_executor ex;
     client_params params;
-    base_url_info url;
-    asio::ssl::context ssl_ctx{asio::ssl::context::tls_client};
     api_profile profile;
-    std::string authorization;  // e.g. "BASIC <key>": secret, never copied into messages
+    std::shared_ptr<transport::transport_config> cfg;
+    pipeline::head_constants head;
+    pipeline::redactor redactor;
     std::string user_agent;
-    std::vector<std::unique_ptr<pooled_connection>> idle;
-    std::size_t open_count = 0;  // idle + busy + connecting; bounded by params.pool_size
-    std::list<asio::steady_timer*> waiters;
     std::atomic<std::size_t> opened{0};
 
-    impl(asio::any_io_executor ex, client_params p, api_profile prof)
-        : strand(asio::make_strand(ex)), params(std::move(p)), profile(std::move(prof))
+    mutable std::mutex mtx;  // guards pool and every call's where / cancel_requested / timer_gen
+    runner::pool_type pool;
+
+    impl(asio::any_io_executor e, client_params p, api_profile prof)
+        : ex(std::move(e)), params(std::move(p)), profile(std::move(prof)), cfg(std::make_shared<transport::transport_config>()),
+          pool(params.pool_size)
     {
         std::string msg;
-        if (auto ec = parse_base_url(params.base_url, url, msg))
+        if (auto ec = parse_base_url(params.base_url, cfg->url, msg))
             throw boost::system::system_error(ec, msg);
-        if (params.tls.insecure_skip_verify && !url.loopback)
+        if (params.tls.insecure_skip_verify && !cfg->url.loopback)
             throw boost::system::system_error(make_error_code(client_errc::insecure_url),
                                               "tls.insecure_skip_verify is only allowed for a loopback host");
         if (params.pool_size == 0)
             params.pool_size = 1;
-        if (url.tls)
-            configure_tls();
-        authorization = profile.auth_prefix + params.api_key;
         user_agent = "meld-cpp/" MELD_VERSION_STRING " (Boost.Beast)";
         if (!params.app_info.empty())
             user_agent += " " + params.app_info;
+        std::string const authorization = profile.auth_prefix + params.api_key;
+        if (auto bad = pipeline::head_constants::build(head, cfg->url.host_header, user_agent, profile.auth_header,
+                                                       authorization, !params.api_key.empty(), params.meld_version,
+                                                       profile.send_meld_version);
+            !bad.empty())
+            throw boost::system::system_error(make_error_code(client_errc::invalid_request),
+                                              std::string(bad) + " contains CR, LF or NUL");
+        if (!params.api_key.empty())
+            redactor.add_credential(params.api_key, authorization);
+        std::optional<transport::proxy_target> proxy;
+        if (auto ec = transport::select_proxy(params.proxy, cfg->url,
+                                                [](char const* name) -> char const* { return std::getenv(name); },
+                                                proxy, msg))
+            throw boost::system::system_error(ec, msg);
+        if (proxy) {
+            redactor.add_secret(proxy->authorization);
+            redactor.add_secret(proxy->password);
+            redactor.add_secret(pipeline::base64_encode(proxy->user + ":" + proxy->password));
+            cfg->connect_request = transport::connect_request(cfg->url, *proxy, user_agent);
+            cfg->proxy = std::move(proxy);
+        }
+        cfg->verify = !params.tls.insecure_skip_verify;
+        cfg->connect_timeout = params.connect_timeout;
+        cfg->max_response_size = params.max_response_size;
+        if (cfg->url.tls)
+            transport::configure_tls_context(cfg->ssl, params.tls);
     }
 
-    void configure_tls()
+    void log(log_level level, std::string text) const
     {
-        ssl_ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                            asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                            asio::ssl::context::no_tlsv1_1);
-        if (params.tls.insecure_skip_verify) {
-            ssl_ctx.set_verify_mode(asio::ssl::verify_none);
+        if (!params.logger.enabled(level))
+            return;
+        redactor.apply(text);
+        params.logger.fn(level, text);
+    }
+
+    // the runner's steps (definitions below call_op)
+    void start(runner::op_ref op);
+    void begin_attempt(runner::op_ref op);
+    void run_on_connection(runner::op_ref op, bool fresh);
+    void start_exchange(runner::op_ref op);
+    void attempt_done(runner::op_ref op, pipeline::attempt_outcome outcome, bool reusable);
+    runner::op_ref claim(runner::pool_type::waiter* w);
+    void give_back(runner::conn_ptr c, bool reusable);
+    void hand_off(runner::op_ref op);
+    void arm_timer(runner::call_op& op, steady::time_point at);
+    void on_timer(runner::op_ref op, unsigned gen);
+    void cancel(runner::op_ref op);
+    void abort_on_strand(runner::op_ref op, runner::conn_ptr on);
+    void finish(runner::op_ref op, error_code ec, bool may_run_inline);
+    void report(runner::call_op& op, std::optional<std::chrono::milliseconds> retry_delay);
+};
+
+namespace runner {
+
+struct call_op {
+    using completion_executor =
+        decltype(asio::prefer(std::declval<asio::associated_executor_t<asio::any_completion_handler<void(error_code)>,
+                                                                      asio::any_io_executor>>(),
+                              asio::execution::outstanding_work.tracked));
+
+    call_op(std::shared_ptr<engine> o, engine::impl& e, prepared_request& rq, raw_response& rs, diagnostics& d,
+            asio::any_completion_handler<void(error_code)> h, pipeline::call_settings const& s)
+        : owner(std::move(o)), eng(&e), req(&rq), resp(&rs), diag(&d), handler(std::move(h)),
+          work(asio::prefer(asio::get_associated_executor(handler, e.ex), asio::execution::outstanding_work.tracked)),
+          fsm(rq, rs, d, s), deadline(s.deadline)
+    {
+        waiter.owner = this;
+    }
+
+    std::atomic<unsigned> refs{1};
+    std::shared_ptr<engine> owner;  // the pool lives as long as a call needs it
+    engine::impl* eng;
+    prepared_request* req;
+    raw_response* resp;
+    diagnostics* diag;
+    asio::any_completion_handler<void(error_code)> handler;
+    completion_executor work;  // the handler's executor, with outstanding work while the call runs
+    pipeline::call_fsm fsm;
+    steady::time_point deadline;
+    pool_type::waiter waiter;
+    conn_ptr conn;                     // the connection of the current attempt (touched on its strand)
+    where state = where::starting;     // guarded by eng->mtx
+    bool cancel_requested = false;     // guarded by eng->mtx
+    unsigned timer_gen = 0;            // guarded by eng->mtx
+    std::optional<asio::steady_timer> timer;  // pool wait or backoff; armed under eng->mtx
+    steady::time_point attempt_started{};
+    bool attempt_reused = false;
+    std::size_t bytes_sent = 0;
+    std::size_t bytes_received = 0;
+};
+
+inline op_ref::op_ref(call_op* op) noexcept : op_(op) {}
+inline op_ref::op_ref(op_ref const& o) noexcept : op_(o.op_)
+{
+    if (op_ != nullptr)
+        op_->refs.fetch_add(1, std::memory_order_relaxed);
+}
+inline op_ref op_ref::share(call_op& op) noexcept
+{
+    op.refs.fetch_add(1, std::memory_order_relaxed);
+    return op_ref{&op};
+}
+inline void release(call_op* op) noexcept
+{
+    if (op != nullptr && op->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        delete op;
+}
+
+/// Lives in the caller's cancellation slot, possibly after the call ended (it then does nothing). It holds the
+/// engine weakly: a late emit after the client is gone is a no-op. Runs on whatever thread emits.
+struct cancel_handler {
+    op_ref op;
+    std::weak_ptr<engine> owner;
+    void operator()(asio::cancellation_type type) const
+    {
+        if (type == asio::cancellation_type::none)
+            return;
+        if (auto const keep = owner.lock())
+            op->eng->cancel(op);
+    }
+};
+
+/// The transport's completion of one exchange.
+struct exchange_done {
+    op_ref op;
+    void operator()(error_code ec, pipeline::attempt_phase phase, bool reusable) const
+    {
+        op->bytes_sent = op->conn->bytes_sent();
+        op->bytes_received = op->conn->bytes_received();
+        op->eng->attempt_done(op, {phase, ec, 0, op->attempt_reused}, reusable);
+    }
+};
+
+}  // namespace runner
+
+// ---- the runner's steps ----------------------------------------------------------------------------------
+
+inline void engine::impl::start(runner::op_ref op)
+{
+    auto const action = op->fsm.start();
+    if (action.kind == pipeline::call_action::type::done) {  // nothing to send: complete at once (posted)
+        {
+            std::lock_guard lock{mtx};
+            op->state = runner::where::finished;
+        }
+        return finish(std::move(op), action.ec, false);
+    }
+    auto slot = asio::get_associated_cancellation_slot(op->handler);
+    if (slot.is_connected())
+        slot.template emplace<runner::cancel_handler>(runner::cancel_handler{op, op->owner});
+    begin_attempt(std::move(op));
+}
+
+/// Asks the pool for a connection: reuse an idle one, open one in a free slot, or queue (FIFO) until one
+/// is handed over or the deadline passes.
+inline void engine::impl::begin_attempt(runner::op_ref op)
+{
+    op->attempt_started = steady::now();
+    std::vector<runner::conn_ptr> dropped;  // stale idle connections, closed outside the lock
+    transport::grant granted = transport::grant::wait;
+    bool cancelled = false;
+    {
+        std::lock_guard lock{mtx};
+        cancelled = op->cancel_requested;
+        if (cancelled) {
+            op->state = runner::where::finished;
+        } else {
+            auto r = pool.acquire(op->waiter, [](runner::conn_ptr& c) { return c->still_usable(); }, dropped);
+            granted = r.kind;
+            if (granted == transport::grant::reuse) {
+                op->conn = std::move(r.conn);
+                op->state = runner::where::on_connection;
+            } else if (granted == transport::grant::wait) {
+                op->state = runner::where::queued;
+                arm_timer(*op, op->deadline);
+            }
+        }
+    }
+    dropped.clear();
+    if (cancelled)
+        return finish(std::move(op), asio::error::operation_aborted, false);
+    if (granted == transport::grant::wait)
+        return;
+    op->attempt_reused = granted == transport::grant::reuse;
+    run_on_connection(std::move(op), granted == transport::grant::open_new);
+}
+
+/// With a connection (reuse) or a slot (fresh): continue on the connection's strand.
+inline void engine::impl::run_on_connection(runner::op_ref op, bool fresh)
+{
+    if (fresh) {
+        auto c = std::make_shared<transport::connection>(ex, cfg);
+        bool cancelled = false;
+        {
+            std::lock_guard lock{mtx};
+            cancelled = op->cancel_requested;
+            if (cancelled) {
+                op->state = runner::where::finished;
+            } else {
+                op->conn = std::move(c);
+                op->state = runner::where::on_connection;
+            }
+        }
+        if (cancelled) {
+            give_back(nullptr, false);
+            return finish(std::move(op), asio::error::operation_aborted, false);
+        }
+    }
+    auto const& strand = op->conn->strand();
+    asio::dispatch(strand, [op = std::move(op), fresh, this]() mutable {
+        if (!fresh)
+            return start_exchange(std::move(op));
+        auto& c = *op->conn;
+        c.async_connect(op->deadline, *op->diag, [op, this](error_code ec) mutable {
+            if (ec)
+                return attempt_done(std::move(op), {pipeline::attempt_phase::connecting, ec, 0, false}, false);
+            opened.fetch_add(1, std::memory_order_relaxed);
+            if (params.logger.enabled(log_level::debug))
+                log(log_level::debug, "meld: connected to " + cfg->endpoint_name() +
+                                          (cfg->proxy ? " through the proxy " + cfg->proxy->host : std::string()));
+            start_exchange(std::move(op));
+        });
+    });
+}
+
+/// On the connection's strand: stamp the head into the connection's buffer and exchange.
+inline void engine::impl::start_exchange(runner::op_ref op)
+{
+    bool cancelled = false;
+    {
+        std::lock_guard lock{mtx};
+        cancelled = op->cancel_requested;  // arrived while connecting, before the abort could reach the socket
+    }
+    auto& c = *op->conn;
+    if (cancelled)
+        c.abort();
+    auto& buf = c.write_buffer();
+    buf.clear();
+    op->fsm.write_head(buf, head);
+    buf.append(op->req->body);
+    c.async_exchange(op->deadline, *op->resp, *op->diag, runner::exchange_done{op});
+}
+
+/// On the connection's strand: the connection goes back (to the oldest waiter first), the state machine decides.
+inline void engine::impl::attempt_done(runner::op_ref op, pipeline::attempt_outcome outcome, bool reusable)
+{
+    runner::conn_ptr done_with;
+    runner::op_ref next;
+    bool cancelled = false;
+    {
+        std::lock_guard lock{mtx};
+        done_with = std::move(op->conn);
+        auto* w = reusable ? pool.release_reusable(std::move(done_with)) : pool.release_closed();
+        if (w != nullptr)
+            next = claim(w);
+        cancelled = op->cancel_requested;
+        op->state = runner::where::starting;
+    }
+    done_with.reset();  // closed (not reusable): the socket is already shut
+    if (next.get() != nullptr)
+        hand_off(std::move(next));
+    if (cancelled && outcome.phase != pipeline::attempt_phase::answered)
+        outcome.ec = asio::error::operation_aborted;
+
+    auto const now = steady::now();
+    auto const duration = std::chrono::duration_cast<std::chrono::microseconds>(now - op->attempt_started);
+    auto action = op->fsm.on_attempt(outcome, duration, now, std::chrono::system_clock::now(),
+                                     pipeline::random_source{&runner::uniform01, nullptr});
+    if (action.kind == pipeline::call_action::type::wait && cancelled)
+        action = {pipeline::call_action::type::done, {}, asio::error::operation_aborted};
+    report(*op, action.kind == pipeline::call_action::type::wait ? std::optional(action.delay) : std::nullopt);
+
+    if (action.kind == pipeline::call_action::type::send)
+        return begin_attempt(std::move(op));  // a stale keep-alive connection: at once, on another one
+    if (action.kind == pipeline::call_action::type::wait) {
+        std::lock_guard lock{mtx};
+        if (!op->cancel_requested) {
+            op->state = runner::where::backoff;
+            arm_timer(*op, steady::now() + action.delay);
             return;
         }
-        ssl_ctx.set_verify_mode(asio::ssl::verify_peer);
-        bool custom = false;
-        if (!params.tls.ca_pem.empty()) {
-            ssl_ctx.add_certificate_authority(asio::buffer(params.tls.ca_pem));
-            custom = true;
-        }
-        if (!params.tls.ca_file.empty()) {
-            ssl_ctx.load_verify_file(params.tls.ca_file);
-            custom = true;
-        }
-        if (!params.tls.ca_dir.empty()) {
-            ssl_ctx.add_verify_path(params.tls.ca_dir);
-            custom = true;
-        }
-        if (!custom)
-            ssl_ctx.set_default_verify_paths();
+        action = {pipeline::call_action::type::done, {}, asio::error::operation_aborted};
     }
-
-    // ---- pool ------------------------------------------------------------------------------------
-
-    asio::awaitable<error_code> acquire(std::unique_ptr<pooled_connection>& out, clock::time_point deadline)
     {
-        for (;;) {
-            while (!idle.empty()) {
-                out = std::move(idle.back());
-                idle.pop_back();
-                if (still_usable(*out))
-                    co_return error_code{};
-                out->close();  // closed by the server while idle: never send a request into it
-                out.reset();
-                --open_count;
-            }
-            if (open_count < params.pool_size) {
-                ++open_count;
-                out = std::make_unique<pooled_connection>();
-                co_return error_code{};
-            }
-            asio::steady_timer timer(strand, deadline);
-            auto const it = waiters.insert(waiters.end(), &timer);
-            auto [ec] = co_await timer.async_wait(tuple_awaitable);
-            waiters.erase(it);
-            if (!ec)
-                co_return make_error_code(client_errc::request_timeout);
-            auto cs = co_await asio::this_coro::cancellation_state;
-            if (cs.cancelled() != asio::cancellation_type::none)
-                co_return make_error_code(asio::error::operation_aborted);
-            // woken by release(): look again
+        std::lock_guard lock{mtx};
+        op->state = runner::where::finished;
+    }
+    finish(std::move(op), action.ec, true);
+}
+
+/// Under the mutex: a waiter was just dequeued by the pool. Takes a reference before anything else can
+/// end it, and makes its pool-wait timer stale.
+inline runner::op_ref engine::impl::claim(runner::pool_type::waiter* w)
+{
+    auto* op = static_cast<runner::call_op*>(w->owner);
+    op->state = runner::where::starting;
+    ++op->timer_gen;
+    return runner::op_ref::share(*op);
+}
+
+/// A connection (or, with `c` null / not reusable, its slot) nobody will use: back to the pool, to the
+/// oldest waiter first.
+inline void engine::impl::give_back(runner::conn_ptr c, bool reusable)
+{
+    runner::op_ref next;
+    {
+        std::lock_guard lock{mtx};
+        auto* w = reusable && c ? pool.release_reusable(std::move(c)) : pool.release_closed();
+        if (w != nullptr)
+            next = claim(w);
+    }
+    c.reset();
+    if (next.get() != nullptr)
+        hand_off(std::move(next));
+}
+
+/// A claimed waiter continues on what it was granted.
+inline void engine::impl::hand_off(runner::op_ref op)
+{
+    op->timer->cancel();  // its wait is stale (claim bumped the generation)
+    bool const fresh = op->waiter.granted == transport::grant::open_new;
+    runner::conn_ptr granted = std::move(op->waiter.conn);
+    bool cancelled = false;
+    {
+        std::lock_guard lock{mtx};
+        cancelled = op->cancel_requested;  // cancelled between the claim and here
+        if (cancelled) {
+            op->state = runner::where::finished;
+        } else if (!fresh) {
+            op->conn = std::move(granted);
+            op->state = runner::where::on_connection;
         }
     }
-
-    /// An idle connection is usable if the server has neither closed it nor sent anything unsolicited:
-    /// a non-blocking peek must find no data (EAGAIN). Checked before every reuse, like curl does.
-    static bool still_usable(pooled_connection& c)
-    {
-        if (!c.open || c.buffer.size() != 0)
-            return false;
-        char byte;
-        auto const n = ::recv(c.tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-        return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+    if (cancelled) {
+        give_back(std::move(granted), !fresh);
+        return finish(std::move(op), asio::error::operation_aborted, false);
     }
+    op->attempt_started = steady::now();
+    op->attempt_reused = !fresh;
+    run_on_connection(std::move(op), fresh);
+}
 
-    void release(std::unique_ptr<pooled_connection> c, bool reusable)
+/// Under the mutex: (re)arms the call's timer for a pool wait or a backoff. The handler keeps the engine.
+inline void engine::impl::arm_timer(runner::call_op& op, steady::time_point at)
+{
+    if (!op.timer)
+        op.timer.emplace(ex);
+    op.timer->expires_at(at);
+    op.timer->async_wait([keep = op.owner, ref = runner::op_ref::share(op), gen = ++op.timer_gen](error_code) {
+        keep->impl_->on_timer(ref, gen);
+    });
+}
+
+inline void engine::impl::on_timer(runner::op_ref op, unsigned gen)
+{
+    runner::where was{};
     {
-        if (reusable && c->open) {
-            c->tcp().expires_never();  // an idle connection must not be closed by a stale deadline
-            idle.push_back(std::move(c));
+        std::lock_guard lock{mtx};
+        if (gen != op->timer_gen || (op->state != runner::where::queued && op->state != runner::where::backoff))
+            return;  // stale: served, cancelled or re-armed meanwhile
+        was = op->state;
+        if (was == runner::where::queued) {
+            pool.cancel(op->waiter);
+            op->state = runner::where::finished;
         } else {
-            c->close();
-            --open_count;
-        }
-        if (!waiters.empty())
-            waiters.front()->cancel();
-    }
-
-    // ---- transport -------------------------------------------------------------------------------
-
-    static bool is_timeout(error_code const& ec) { return ec == beast::error::timeout; }
-
-    error_code fail(diagnostics& diag, client_errc e, error_code const& cause, std::string what) const
-    {
-        detail_access::set_transport_error(diag, cause);
-        if (cause)
-            what += ": " + cause.message();
-        detail_access::set_client_message(diag, std::move(what));
-        return e;
-    }
-
-    std::string endpoint_name() const { return url.host + ":" + url.port; }
-
-    asio::awaitable<error_code> connect(pooled_connection& c, clock::time_point deadline, diagnostics& diag)
-    {
-        auto const connect_deadline = std::min(deadline, clock::now() + params.connect_timeout);
-        auto const timeout_code =
-            connect_deadline < deadline ? client_errc::connect_timeout : client_errc::request_timeout;
-
-        // The resolver has no deadline of its own: race it against one (a hung DNS lookup must not
-        // outlive connect_timeout).
-        using namespace asio::experimental::awaitable_operators;
-        asio::ip::tcp::resolver resolver(strand);
-        asio::steady_timer resolve_deadline(strand, connect_deadline);
-        auto resolved = co_await (resolver.async_resolve(url.host, url.port, tuple_awaitable) ||
-                                  resolve_deadline.async_wait(tuple_awaitable));
-        if (resolved.index() == 1) {
-            auto cs = co_await asio::this_coro::cancellation_state;
-            if (cs.cancelled() != asio::cancellation_type::none)
-                co_return make_error_code(asio::error::operation_aborted);
-            co_return fail(diag, timeout_code, {}, "resolving " + url.host + " timed out");
-        }
-        auto [rec, results] = std::get<0>(std::move(resolved));
-        if (rec == asio::error::operation_aborted)
-            co_return rec;
-        if (rec)
-            co_return fail(diag, client_errc::resolve_failed, rec, "resolving " + url.host + " failed");
-
-        if (url.tls)
-            c.tls.emplace(strand, ssl_ctx);
-        else
-            c.plain.emplace(strand);
-        c.tcp().expires_at(connect_deadline);
-        auto [cec, ep] = co_await c.tcp().async_connect(results, tuple_awaitable);
-        (void)ep;
-        if (cec == asio::error::operation_aborted)
-            co_return cec;
-        if (is_timeout(cec))
-            co_return fail(diag, timeout_code, {}, "connecting to " + endpoint_name() + " timed out");
-        if (cec)
-            co_return fail(diag, client_errc::connect_failed, cec, "connecting to " + endpoint_name() + " failed");
-
-        if (url.tls) {
-            SSL* ssl = c.tls->native_handle();
-            // SSL_set_tlsext_host_name without its C cast (which -Wold-style-cast rejects)
-            if (!url.ip_literal && SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-                                            const_cast<char*>(url.host.c_str())) != 1)
-                co_return fail(diag, client_errc::tls_handshake_failed, {}, "setting TLS SNI failed");
-            if (!params.tls.insecure_skip_verify)
-                c.tls->set_verify_callback(asio::ssl::host_name_verification(url.host));
-            auto [hec] = co_await c.tls->async_handshake(asio::ssl::stream_base::client, tuple_awaitable);
-            if (hec == asio::error::operation_aborted)
-                co_return hec;
-            if (is_timeout(hec))
-                co_return fail(diag, timeout_code, {}, "TLS handshake with " + endpoint_name() + " timed out");
-            if (hec) {
-                long const vr = SSL_get_verify_result(ssl);
-                if (vr != X509_V_OK)
-                    co_return fail(diag, client_errc::tls_verification_failed, hec,
-                                   "TLS certificate of " + url.host + " did not verify (" +
-                                       X509_verify_cert_error_string(vr) + ")");
-                co_return fail(diag, client_errc::tls_handshake_failed, hec,
-                               "TLS handshake with " + endpoint_name() + " failed");
-            }
-        }
-        c.open = true;
-        opened.fetch_add(1, std::memory_order_relaxed);
-        co_return error_code{};
-    }
-
-    template <class Stream>
-    asio::awaitable<error_code> exchange(Stream& s, pooled_connection& c, http::request<http::string_body>& msg,
-                                         raw_response& resp, diagnostics& diag, bool& got_some, bool& keep_alive)
-    {
-        auto [wec, wn] = co_await http::async_write(s, msg, tuple_awaitable);
-        (void)wn;
-        if (wec)
-            co_return map_io_error(wec, diag, "sending the request");
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(params.max_response_size);
-        auto [rec, rn] = co_await http::async_read(s, c.buffer, parser, tuple_awaitable);
-        (void)rn;
-        got_some = parser.got_some();
-        if (rec)
-            co_return map_io_error(rec, diag, "reading the response");
-        auto& res = parser.get();
-        resp.status = res.result_int();
-        resp.content_type = std::string(res[http::field::content_type]);
-        resp.body = std::move(res.body());
-        keep_alive = res.keep_alive();
-        co_return error_code{};
-    }
-
-    error_code map_io_error(error_code const& ec, diagnostics& diag, std::string const& what) const
-    {
-        if (ec == asio::error::operation_aborted)
-            return ec;
-        if (is_timeout(ec))
-            return fail(diag, client_errc::request_timeout, {}, what + " timed out");
-        if (ec == http::error::body_limit)
-            return fail(diag, client_errc::body_too_large, {},
-                        "response body exceeds max_response_size (" + std::to_string(params.max_response_size) +
-                            " bytes)");
-        if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-            ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated ||
-            ec == http::error::partial_message)
-            return fail(diag, client_errc::connection_closed, ec, what + ": connection closed by the server");
-        if (ec.category() == http::make_error_code(http::error::bad_version).category())
-            return fail(diag, client_errc::malformed_response, ec, what + ": malformed HTTP");
-        return fail(diag, client_errc::connection_closed, ec, what + " failed");
-    }
-
-    static bool header_safe(std::string_view v) noexcept
-    {
-        return v.find_first_of("\r\n") == std::string_view::npos && v.find('\0') == std::string_view::npos;
-    }
-
-    static http::verb to_verb(http_method m)
-    {
-        switch (m) {
-        case http_method::get: return http::verb::get;
-        case http_method::post: return http::verb::post;
-        case http_method::put: return http::verb::put;
-        case http_method::patch: return http::verb::patch;
-        case http_method::delete_: return http::verb::delete_;
-        }
-        return http::verb::get;
-    }
-
-    error_code build_message(prepared_request const& req, http::request<http::string_body>& msg,
-                             diagnostics& diag) const
-    {
-        auto const& version = req.meld_version.empty() ? params.meld_version : req.meld_version;
-        bool ok = header_safe(version) && header_safe(req.idempotency_key) && header_safe(req.target) &&
-                  header_safe(authorization) && header_safe(params.app_info);
-        for (auto const& [name, value] : req.headers)
-            ok = ok && header_safe(value);
-        if (!ok) {
-            detail_access::set_client_message(diag, "a header value or the target contains CR, LF or NUL");
-            return client_errc::invalid_request;
-        }
-        msg.method(to_verb(req.method));
-        msg.target(req.target);
-        msg.version(11);
-        msg.set(http::field::host, url.host_header);
-        msg.set(http::field::user_agent, user_agent);
-        msg.set(http::field::accept, "application/json");
-        if (req.requires_auth || !params.api_key.empty())
-            msg.set(profile.auth_header, authorization);
-        if (profile.send_meld_version)
-            msg.set("Meld-Version", version);
-        if (!req.idempotency_key.empty())
-            msg.set("X-Idempotency-Key", req.idempotency_key);
-        for (auto const& [name, value] : req.headers)
-            msg.set(name, value);
-        if (req.has_body) {
-            msg.set(http::field::content_type, "application/json");
-            msg.body() = req.body;
-        }
-        msg.prepare_payload();
-        return {};
-    }
-
-    asio::awaitable<error_code> run(prepared_request const& req, raw_response& resp, diagnostics& diag)
-    {
-        co_await asio::this_coro::throw_if_cancelled(false);
-        if (req.build_error) {
-            detail_access::set_client_message(diag, req.build_message);
-            co_return req.build_error;
-        }
-        http::request<http::string_body> msg;
-        if (auto ec = build_message(req, msg, diag))
-            co_return ec;
-        auto const deadline = clock::now() + req.timeout.value_or(params.request_timeout);
-
-        for (int attempt = 0;; ++attempt) {
-            std::unique_ptr<pooled_connection> conn;
-            if (auto ec = co_await acquire(conn, deadline)) {
-                if (ec == client_errc::request_timeout)
-                    detail_access::set_client_message(diag, "no pooled connection became free in time");
-                co_return ec;
-            }
-            bool const reused = conn->open;
-            if (!reused) {
-                if (auto ec = co_await connect(*conn, deadline, diag)) {
-                    release(std::move(conn), false);
-                    co_return ec;
-                }
-            }
-            conn->tcp().expires_at(deadline);
-            bool got_some = false, keep_alive = false;
-            error_code ec = conn->tls ? co_await exchange(*conn->tls, *conn, msg, resp, diag, got_some, keep_alive)
-                                      : co_await exchange(*conn->plain, *conn, msg, resp, diag, got_some, keep_alive);
-            release(std::move(conn), !ec && keep_alive);
-            if (ec && reused && !got_some && attempt == 0 && req.replayable() &&
-                ec == client_errc::connection_closed) {
-                diag.clear();
-                continue;  // the server closed an idle keep-alive connection: replay once on a fresh one
-            }
-            if (ec)
-                co_return ec;
-            co_return classify_response(resp, diag);
+            op->state = runner::where::starting;
         }
     }
-};
-
-/// Adapts co_spawn's completion (exception_ptr, error_code) to the type-erased handler; the associator
-/// specialization below keeps its executor, allocator and cancellation slot (so per-call cancellation
-/// reaches the coroutine).
-struct spawn_completion {
-    asio::any_completion_handler<void(error_code)> handler_;
-
-    void operator()(std::exception_ptr ep, error_code ec)
-    {
-        if (ep)
-            ec = make_error_code(client_errc::connection_closed);  // run() does not throw; defensive only
-        std::move(handler_)(ec);
+    if (was == runner::where::queued) {
+        detail_access::set_client_message(*op->diag, "no pooled connection became free before the call's deadline (" +
+                                                         std::to_string(params.pool_size) + " connections, all busy)");
+        return finish(std::move(op), client_errc::request_timeout, true);
     }
-};
+    (void)op->fsm.on_wait_done();  // always: send
+    begin_attempt(std::move(op));
+}
 
-}  // namespace meld::detail
+/// From the cancellation slot, on any thread.
+inline void engine::impl::cancel(runner::op_ref op)
+{
+    runner::conn_ptr on;
+    std::shared_ptr<engine> keep;
+    runner::where was{};
+    {
+        std::lock_guard lock{mtx};
+        if (op->state == runner::where::finished || op->cancel_requested)
+            return;
+        keep = op->owner;  // finish() resets it only after `finished`, which we just saw is not the case
+        op->cancel_requested = true;
+        was = op->state;
+        if (was == runner::where::queued) {
+            pool.cancel(op->waiter);
+            op->state = runner::where::finished;
+            ++op->timer_gen;
+        } else if (was == runner::where::backoff) {
+            op->state = runner::where::finished;
+            ++op->timer_gen;
+        } else if (was == runner::where::on_connection) {
+            on = op->conn;
+        }
+    }
+    if (was == runner::where::queued || was == runner::where::backoff) {
+        op->timer->cancel();
+        return finish(std::move(op), asio::error::operation_aborted, false);
+    }
+    if (on) {  // the socket belongs to its strand: abort there, if the call is still on it
+        auto const& strand = on->strand();
+        asio::post(strand, [keep = std::move(keep), op = std::move(op), on = std::move(on)]() mutable {
+            keep->impl_->abort_on_strand(std::move(op), std::move(on));
+        });
+    }
+    // where::starting: the call is between steps; it sees cancel_requested at its next one.
+}
 
-namespace boost::asio {
-template <template <class, class> class Associator, class DefaultCandidate>
-struct associator<Associator, meld::detail::spawn_completion, DefaultCandidate>
-    : meld::detail::forward_associator<Associator, any_completion_handler<void(meld::error_code)>, DefaultCandidate,
-                                       meld::detail::spawn_completion> {};
-}  // namespace boost::asio
+inline void engine::impl::abort_on_strand(runner::op_ref op, runner::conn_ptr on)
+{
+    bool still_here = false;
+    {
+        std::lock_guard lock{mtx};
+        still_here = op->state == runner::where::on_connection && op->conn == on;
+    }
+    if (still_here)
+        on->abort();
+}
 
-namespace meld::detail {
+inline void engine::impl::report(runner::call_op& op, std::optional<std::chrono::milliseconds> retry_delay)
+{
+    bool const want_event = static_cast<bool>(params.on_attempt);
+    bool const want_log = params.logger.enabled(retry_delay ? log_level::warning : log_level::debug);
+    if (!want_event && !want_log)
+        return;
+    auto const& rec = op.diag->attempts().back();
+    auto const& outcome = op.fsm.last_outcome();
+    if (want_event) {
+        std::string request_id = redactor.redacted(op.resp->request_id.view());
+        attempt_event ev;
+        ev.operation = op.req->operation_name;
+        ev.method = op.req->method;
+        ev.path_template = op.req->path_template;
+        ev.attempt = op.fsm.attempts();
+        ev.status = rec.status;
+        ev.error = rec.error;
+        ev.duration = rec.duration;
+        ev.bytes_sent = op.bytes_sent;
+        ev.bytes_received = op.bytes_received;
+        ev.connection_reused = rec.connection_reused;
+        ev.retry_delay = retry_delay;
+        ev.request_id = request_id;
+        params.on_attempt(ev);
+    }
+    if (want_log) {
+        std::string line = "meld: " + std::string(op.req->operation_name) + " attempt " +
+                           std::to_string(op.fsm.attempts()) + ": ";
+        line += outcome.phase == pipeline::attempt_phase::answered ? "HTTP " + std::to_string(rec.status)
+                                                                    : rec.error.message();
+        line += " in " + std::to_string(rec.duration.count() / 1000) + " ms";
+        if (retry_delay)
+            line += "; retrying in " + std::to_string(retry_delay->count()) + " ms";
+        if (!op.diag->client_message().empty())
+            line += " (" + std::string(op.diag->client_message()) + ")";
+        log(retry_delay ? log_level::warning : log_level::debug, std::move(line));
+    }
+}
+
+inline void engine::impl::finish(runner::op_ref op, error_code ec, bool may_run_inline)
+{
+    detail_access::redact(*op->diag, redactor);
+    if (ec && ec != asio::error::operation_aborted) {
+        log_level const level = is_api_error(ec) ? log_level::info : log_level::error;
+        if (params.logger.enabled(level))
+            log(level, "meld: " + std::string(op->req->operation_name) + " failed: " + op->diag->summary());
+    }
+    auto handler = std::move(op->handler);
+    auto work = std::move(op->work);
+    auto io = ex;         // copied before the engine may go away with the call's reference to it
+    op->owner.reset();
+    auto call = [h = std::move(handler), ec]() mutable { std::move(h)(ec); };
+    if (may_run_inline)
+        asio::dispatch(work, std::move(call));
+    else
+        asio::post(io, asio::bind_executor(work, std::move(call)));  // never inline, then on the handler's executor
+}
+
+// ---- the engine --------------------------------------------------------------------------------------------
 
 MELD_DECL engine::engine(asio::any_io_executor ex, client_params params, api_profile profile)
     : impl_(std::make_unique<impl>(std::move(ex), std::move(params), std::move(profile)))
@@ -437,21 +613,26 @@ MELD_DECL engine::engine(asio::any_io_executor ex, client_params params, api_pro
 
 MELD_DECL engine::~engine()
 {
-    for (auto& c : impl_->idle)
+    std::vector<runner::conn_ptr> idle;
+    {
+        std::lock_guard lock{impl_->mtx};
+        idle = impl_->pool.take_idle();
+    }
+    for (auto& c : idle)
         c->close();
 }
 
-MELD_DECL void engine::async_execute(prepared_request const& req, raw_response& resp, diagnostics& diag,
+MELD_DECL void engine::async_execute(prepared_request& req, raw_response& resp, diagnostics& diag,
                                      asio::any_completion_handler<void(error_code)> handler)
 {
-    asio::co_spawn(impl_->strand,
-                   [self = shared_from_this(), &req, &resp, &diag]() -> asio::awaitable<error_code> {
-                       co_return co_await self->impl_->run(req, resp, diag);
-                   },
-                   spawn_completion{std::move(handler)});
+    pipeline::call_settings const settings{&impl_->params.retry,
+                                           runner::steady::now() + req.timeout.value_or(impl_->params.request_timeout),
+                                           impl_->params.generate_idempotency_keys, &runner::uuid_v4};
+    runner::op_ref op{new runner::call_op(shared_from_this(), *impl_, req, resp, diag, std::move(handler), settings)};
+    impl_->start(std::move(op));
 }
 
-MELD_DECL asio::any_io_executor engine::get_executor() const noexcept { return impl_->strand; }
+MELD_DECL asio::any_io_executor engine::get_executor() const noexcept { return impl_->ex; }
 
 MELD_DECL client_params const& engine::params() const noexcept { return impl_->params; }
 
@@ -460,15 +641,29 @@ MELD_DECL std::size_t engine::connections_opened() const noexcept
     return impl_->opened.load(std::memory_order_relaxed);
 }
 
+MELD_DECL std::size_t engine::connections_open() const
+{
+    std::lock_guard lock{impl_->mtx};
+    return impl_->pool.open();
+}
+
+MELD_DECL std::size_t engine::connections_idle() const
+{
+    std::lock_guard lock{impl_->mtx};
+    return impl_->pool.idle();
+}
+
 MELD_DECL void engine::close_idle()
 {
-    asio::dispatch(impl_->strand, [self = shared_from_this()] {
-        for (auto& c : self->impl_->idle) {
-            c->close();
-            --self->impl_->open_count;
-        }
-        self->impl_->idle.clear();
-    });
+    std::vector<runner::conn_ptr> idle;
+    {
+        std::lock_guard lock{impl_->mtx};
+        idle = impl_->pool.take_idle();
+    }
+    for (auto& c : idle) {
+        auto const& strand = c->strand();
+        asio::post(strand, [c] { c->close(); });
+    }
 }
 
 }  // namespace meld::detail

@@ -31,6 +31,9 @@ public:
         case client_errc::redirect_refused: return "redirect refused (API calls never follow redirects)";
         case client_errc::decode_failed: return "response body does not match the expected model";
         case client_errc::invalid_webhook_signature: return "invalid webhook signature";
+        case client_errc::proxy_auth_required: return "the proxy requires authentication (HTTP 407 to CONNECT)";
+        case client_errc::proxy_tunnel_refused: return "the proxy refused the CONNECT tunnel";
+        case client_errc::invalid_proxy: return "invalid proxy URL (must be http://[user:pass@]host:port)";
         }
         return "unknown meld client error";
     }
