@@ -1,6 +1,6 @@
 // meld-sandbox — run the local Meld sandbox emulator until SIGINT/SIGTERM.
 //
-//   meld-sandbox [--port N] [--plain] [--api-key K] [--cert-host H] [--latency-ms N] [--bind A]
+//   meld-sandbox [--port N] [--plain] [--api-key K] [--cert-host H] [--latency-ms N] [--bind A] [--no-idempotency]
 //                [--seed-all N] [--seed NAME=N ...] [--webhook-url URL [--webhook-secret S]]
 //                [--webhook-profiles] [--webhook-step-ms N] [--webhook-ca FILE] [--write-cert FILE]
 #include <meld/sandbox/server.hpp>
@@ -31,6 +31,7 @@ void usage(std::ostream& os) {
           "                         (default " << meld::emulator::default_api_key << ")\n"
           "  --cert-host HOST       subjectAltName of the generated certificate (default localhost)\n"
           "  --latency-ms N         added before every answer (default 0)\n"
+          "  --no-idempotency       ignore X-Idempotency-Key (default: replay the first answer, 425 while in flight)\n"
           "  --seed-all N           seeded rows of every paginated search\n"
           "  --seed NAME=N          seeded rows of one search (repeatable; wins over --seed-all), NAME one of\n"
           "                         payment_transactions (default 25), customers (3), webhook_profiles (0),\n"
@@ -100,6 +101,8 @@ int main(int argc, char** argv) {
             long long ms = 0;
             if (!parse_number(v, ms) || ms < 0) bad(v);
             params.latency = std::chrono::milliseconds(ms);
+        } else if (arg == "--no-idempotency") {
+            params.idempotency = false;
         } else if (arg == "--seed-transactions") {
             auto v = value();
             std::size_t n = 0;

@@ -39,7 +39,7 @@ struct proxy_params {
     /// `http://[user:pass@]host[:port]` (port 1080 by default, as curl); credentials go out as Basic proxy
     /// authorization and appear in no message. Empty: no proxy, unless from_environment.
     std::string url{};
-    /// With `url` empty, use `HTTPS_PROXY` / `https_proxy` (`HTTP_PROXY` for a plain-http base URL) unless the
+    /// With `url` empty, use `HTTPS_PROXY` / `https_proxy` (`http_proxy` for a plain-http base URL) unless the
     /// API host matches `NO_PROXY` / `no_proxy` (comma-separated host names or domain suffixes, `*` for all).
     bool from_environment = false;
 };

@@ -1,6 +1,7 @@
 // sandbox/src/server.cpp — sockets, TLS, HTTP/1.1 keep-alive, scripted faults, request log.
 #include "api.hpp"
 #include "detail.hpp"
+#include "idempotency.hpp"
 #include "webhook_sender.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -96,6 +97,7 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     detail::certificate cert;
     std::optional<asio::ssl::context> ssl;
     detail::api_state api;
+    detail::idempotency_store idempotency;  // thread-safe on its own
 
     asio::strand<asio::any_io_executor> acceptor_strand;
     tcp::acceptor acceptor;
@@ -291,6 +293,30 @@ asio::awaitable<void> server::impl::run_session(std::shared_ptr<session<Stream>>
 
             auto script = take_script(rr.method, path_of(rr.target));
 
+            // X-Idempotency-Key (Meld's documented behaviour; see server_params::idempotency). Decided on arrival,
+            // answered after the latency like any answer. Scripts stand in front of the API (as a load balancer
+            // would): a scripted request neither reads nor claims the key.
+            detail::idempotency_store::ticket claim;  // released on any exit unless the handler's answer is stored
+            std::optional<detail::http_answer> early;  // a replay, or 425 while the key is in flight
+            if (!script && params.idempotency) {
+                if (auto const key = rr.header(detail::idempotency_header); !key.empty()) {
+                    auto found = idempotency.begin(rr.header("Authorization"), key);
+                    switch (found.kind) {
+                    case detail::idempotency_store::outcome::first:
+                        claim = std::move(found.claim);
+                        break;
+                    case detail::idempotency_store::outcome::in_flight:
+                        early = detail::error_answer(
+                            425, "TOO_EARLY", "Too early",
+                            {"[X-Idempotency-Key] a request with this key is still being processed"});
+                        break;
+                    case detail::idempotency_store::outcome::replay:
+                        early = std::move(found.stored);
+                        break;
+                    }
+                }
+            }
+
             if (params.latency.count() > 0) {
                 timer->expires_after(params.latency);
                 co_await timer->async_wait(tuple_awaitable);
@@ -319,10 +345,43 @@ asio::awaitable<void> server::impl::run_session(std::shared_ptr<session<Stream>>
             tcp_layer.expires_after(write_timeout);
             bool close = !keep_alive;
             if (script && script->raw) {
-                // The server cannot know where raw bytes leave the HTTP framing: always close afterwards.
-                auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(*script->raw), tuple_awaitable);
-                (void)wec;
-                (void)wn;
+                // The server cannot know where raw bytes leave the HTTP framing: never reuse the connection.
+                std::string const& raw = *script->raw;
+                bool written = true;
+                if (script->raw_interval.count() <= 0) {
+                    auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(raw), tuple_awaitable);
+                    (void)wn;
+                    written = !wec;
+                } else {
+                    // Trickle: one byte per write (TCP_NODELAY is set, so each leaves at once), paused on the
+                    // session's timer, which stop() cancels along with the socket.
+                    for (std::size_t k = 0; k < raw.size(); ++k) {
+                        if (stopped) co_return;
+                        if (k > 0) {
+                            timer->expires_after(script->raw_interval);
+                            co_await timer->async_wait(tuple_awaitable);
+                            if (stopped) co_return;
+                        }
+                        tcp_layer.expires_after(write_timeout);
+                        auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(raw.data() + k, 1),
+                                                                    tuple_awaitable);
+                        (void)wn;
+                        if (wec) {
+                            written = false;
+                            break;
+                        }
+                    }
+                }
+                if (written && script->hold_open && !stopped) {
+                    // Go silent: read (and discard) until the client closes or the server stops.
+                    tcp_layer.expires_never();
+                    char sink[512];
+                    for (;;) {
+                        auto [sec, sn] = co_await stream.async_read_some(asio::buffer(sink), tuple_awaitable);
+                        (void)sn;
+                        if (sec || stopped) break;
+                    }
+                }
                 graceful = false;
                 break;
             } else {
@@ -332,8 +391,11 @@ asio::awaitable<void> server::impl::run_session(std::shared_ptr<session<Stream>>
                     answer.content_type = script->content_type;
                     answer.body = script->body;
                     answer.headers = script->headers;
+                } else if (early) {
+                    answer = std::move(*early);
                 } else {
                     answer = api.handle(rr);
+                    claim.complete(answer);  // stored before the write: a client that lost it gets it replayed
                 }
                 auto res = make_response(answer.status, std::move(answer.content_type), std::move(answer.body),
                                          answer.headers, keep_alive, version);

@@ -54,6 +54,11 @@ TEST_CASE("base_url: userinfo, path prefixes, queries, fragments and bad schemes
     CHECK(parse("ftp://api.meld.io", info) == client_errc::invalid_base_url);
     CHECK(parse("api.meld.io", info) == client_errc::invalid_base_url);
     CHECK(parse("https://api.meld.io:0", info) == client_errc::invalid_base_url);
+    // ports above 65535 are refused, not wrapped (65537 would have been port 1)
+    CHECK(parse("https://127.0.0.1:65537", info) == client_errc::invalid_base_url);
+    CHECK(parse("https://api.meld.io:99999", info) == client_errc::invalid_base_url);
+    REQUIRE_FALSE(parse("https://api.meld.io:65535", info));
+    CHECK(info.port == "65535");
 }
 
 TEST_CASE("base_url: plain http is refused for production and any non-loopback host")

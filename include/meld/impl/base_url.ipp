@@ -7,6 +7,9 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 
+#include <charconv>
+#include <system_error>
+
 namespace meld::detail {
 
 MELD_DECL error_code parse_base_url(std::string_view url, base_url_info& out, std::string& message)
@@ -43,11 +46,16 @@ MELD_DECL error_code parse_base_url(std::string_view url, base_url_info& out, st
     out.host = u.host_type() == boost::urls::host_type::ipv6 ? std::string(u.encoded_host_address())
                                                              : std::string(u.host());
     if (u.has_port()) {
-        if (u.port_number() == 0) {
+        // not u.port_number(): it wraps modulo 65536 (":65537" would be port 1)
+        std::string_view const digits = u.port();
+        unsigned long value = 0;
+        auto const [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (digits.empty() || err != std::errc{} || end != digits.data() + digits.size() || value == 0 ||
+            value > 65535) {
             message = "base URL has an invalid port";
             return client_errc::invalid_base_url;
         }
-        out.port = std::string(u.port());
+        out.port = std::to_string(value);
     } else {
         out.port = out.tls ? "443" : "80";
     }

@@ -37,7 +37,7 @@ inline std::chrono::milliseconds backoff_delay(retry_policy const& p, unsigned r
     auto const cap = std::max<ms::rep>(0, p.max_backoff.count());
     ms::rep ceiling = initial;
     for (unsigned i = 0; i < retry_index && ceiling < cap; ++i)
-        ceiling *= 2;
+        ceiling = ceiling > cap / 2 ? cap : ceiling * 2;  // never past the cap: no signed overflow
     ceiling = std::min(ceiling, cap);
     return ms(static_cast<ms::rep>(static_cast<double>(ceiling) * u01));
 }

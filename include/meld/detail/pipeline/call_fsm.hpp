@@ -91,6 +91,8 @@ public:
         case retry_verdict::give_up:
             if (o.ec && attempts_ > 1)
                 note("gave up after " + std::to_string(attempts_) + " attempts: " + std::string(decision_.reason));
+            else if (o.ec && decision_.explain)
+                note("not retried: " + std::string(decision_.reason));
             return done(o.ec);
         case retry_verdict::replay_now:
             stale_replayed_ = true;
@@ -112,7 +114,8 @@ public:
                 from_header = true;
             }
         }
-        if (now + delay >= settings_.deadline) {
+        // compared in milliseconds: `now + delay` would overflow the clock's nanoseconds for a huge backoff
+        if (delay >= std::chrono::ceil<std::chrono::milliseconds>(settings_.deadline - now)) {
             auto const left = std::chrono::duration_cast<std::chrono::milliseconds>(settings_.deadline - now);
             note("gave up after " + std::to_string(attempts_) + (attempts_ == 1 ? " attempt" : " attempts") +
                  ": the next one would start after the call's deadline (" +

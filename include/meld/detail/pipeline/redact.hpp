@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace meld::detail::pipeline {
@@ -75,17 +76,32 @@ public:
 
     bool empty() const noexcept { return secrets_.empty(); }
 
-    /// Replaces every occurrence of every secret in `text` (longest secrets first).
+    /// Replaces every occurrence of every secret in `text`; overlapping occurrences become one marker (replacing
+    /// one secret after the other would leave the part of a secret that overlaps one replaced before).
     void apply(std::string& text) const
     {
         if (text.empty())
             return;
-        for (auto const& s : secrets_) {
-            for (std::size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos)) {
-                text.replace(pos, s.size(), redacted_marker);
-                pos += redacted_marker.size();
-            }
+        std::vector<std::pair<std::size_t, std::size_t>> spans;  // [begin, end) in the original text
+        for (auto const& s : secrets_)
+            for (std::size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 1))
+                spans.emplace_back(pos, pos + s.size());
+        if (spans.empty())
+            return;
+        std::sort(spans.begin(), spans.end());
+        std::string out;
+        out.reserve(text.size());
+        std::size_t copied = 0;
+        for (std::size_t i = 0; i < spans.size();) {
+            std::size_t const begin = spans[i].first;
+            std::size_t end = spans[i].second;
+            for (++i; i < spans.size() && spans[i].first < end; ++i)
+                end = std::max(end, spans[i].second);
+            out.append(text, copied, begin - copied).append(redacted_marker);
+            copied = end;
         }
+        out.append(text, copied, std::string::npos);
+        text = std::move(out);
     }
 
     std::string redacted(std::string_view text) const

@@ -26,7 +26,7 @@ constexpr bool header_value_safe(std::string_view v) noexcept
 
 struct head_constants {
     std::string common;       ///< "Host: ...\r\nUser-Agent: ...\r\nAccept: application/json\r\n"
-    std::string auth_line;    ///< "Authorization: BASIC <key>\r\n" (secret); empty when there is no key
+    std::string auth_line;    ///< "Authorization: BASIC <key>\r\n" (secret); sent where the operation requires auth
     std::string version;      ///< default Meld-Version value
     bool send_meld_version = true;
     bool always_send_auth = false;  ///< a key is configured: send it even where the spec makes it optional

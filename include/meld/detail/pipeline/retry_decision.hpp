@@ -42,6 +42,8 @@ enum class retry_verdict : std::uint8_t {
 struct retry_decision {
     retry_verdict verdict = retry_verdict::give_up;
     std::string_view reason{};  ///< why not, for give_up (static text)
+    /// A failure of a retryable kind that safety or the policy kept from being retried: worth telling the user.
+    bool explain = false;
 };
 
 /// `replay_safe`: GET / PUT / DELETE or a request with an idempotency key. `has_key`: an idempotency key was
@@ -62,15 +64,17 @@ inline retry_decision decide_retry(retry_policy const& p, attempt_outcome const&
         if (s == 425) {
             if (has_key && p.retry_too_early)
                 return {rv::retry, {}};
-            return {rv::give_up, "HTTP 425 is retried only for a request with an idempotency key"};
+            return {rv::give_up, "HTTP 425 is retried only for a request with an idempotency key", true};
         }
         if (p.retry_statuses.contains(s))
             return {rv::retry, {}};
         if (p.replay_safe_retry_statuses.contains(s)) {
             if (replay_safe)
                 return {rv::retry, {}};
-            return {rv::give_up, "the request may have been processed and is not safe to replay (a POST or PATCH "
-                                 "without an idempotency key is never sent twice)"};
+            return {rv::give_up,
+                    "the request may have been processed and is not safe to replay (a POST or PATCH without an "
+                    "idempotency key is never sent twice)",
+                    true};
         }
         return {rv::give_up, "this answer is not retryable"};
     }
@@ -85,7 +89,7 @@ inline retry_decision decide_retry(retry_policy const& p, attempt_outcome const&
     if (o.phase == attempt_phase::connecting) {
         if (p.retry_connect_failures)
             return {rv::retry, {}};
-        return {rv::give_up, "connect failures are not retried by this policy"};
+        return {rv::give_up, "connect failures are not retried by this policy", true};
     }
 
     // The request was written (or being written): it may have reached the server.
@@ -94,11 +98,13 @@ inline retry_decision decide_retry(retry_policy const& p, attempt_outcome const&
         return {rv::replay_now, {}};
     if (o.ec == client_errc::connection_closed) {
         if (!replay_safe)
-            return {rv::give_up, "the connection failed after the request was sent; a POST or PATCH without an "
-                                 "idempotency key is never sent twice"};
+            return {rv::give_up,
+                    "the connection failed after the request was sent; a POST or PATCH without an idempotency key "
+                    "is never sent twice",
+                    true};
         if (p.retry_replay_safe_resets)
             return {rv::retry, {}};
-        return {rv::give_up, "resets after the request was sent are not retried by this policy"};
+        return {rv::give_up, "resets after the request was sent are not retried by this policy", true};
     }
     return {rv::give_up, "this failure is not retryable"};
 }

@@ -141,7 +141,7 @@ public:
                 return;  // abandoned at the deadline or aborted: the call has moved on
             if (ec)
                 return self->finish_connect(self->io_failure(ec, client_errc::resolve_failed,
-                                                             "resolving " + self->peer_host() + " failed"));
+                                                             "resolving " + self->peer_host()));
             self->tcp_connect(std::move(results));
         });
     }
@@ -235,7 +235,8 @@ private:
             f(*plain_);
     }
 
-    std::string const& peer_host() const noexcept { return cfg_->proxy ? cfg_->proxy->host : cfg_->url.host; }
+    /// For messages: the host resolved ("the proxy <host>" when proxied, so a DNS failure names the proxy).
+    std::string peer_host() const { return cfg_->proxy ? "the proxy " + cfg_->proxy->host : cfg_->url.host; }
     std::string peer_name() const
     {
         return cfg_->proxy ? "the proxy " + cfg_->proxy->host + ":" + cfg_->proxy->port : cfg_->endpoint_name();
@@ -314,7 +315,7 @@ private:
         if (aborted_ || timed_out_ || next_endpoint_ == endpoints_.end()) {
             if (!last)
                 last = asio::error::host_not_found;
-            return finish_connect(io_failure(last, client_errc::connect_failed, "connecting to " + peer_name() + " failed"));
+            return finish_connect(io_failure(last, client_errc::connect_failed, "connecting to " + peer_name()));
         }
         auto const ep = next_endpoint_->endpoint();
         ++next_endpoint_;
@@ -345,7 +346,7 @@ private:
             self->wbuf_.clear();
             if (ec)
                 return self->finish_connect(self->io_failure(ec, client_errc::connect_failed,
-                                                             "sending CONNECT to " + self->peer_name() + " failed"));
+                                                             "sending CONNECT to " + self->peer_name()));
             self->tunnel_parser_.emplace();
             self->tunnel_parser_->skip(true);  // a 2xx to CONNECT has no body: the tunnel starts after the header
             boost::beast::http::async_read(
@@ -391,7 +392,7 @@ private:
                     client_errc::tls_verification_failed, ec,
                     verification_message(vr, self->cfg_->url.host, self->cfg_->endpoint_name(), self->cert_names_)));
             self->finish_connect(self->io_failure(ec, client_errc::tls_handshake_failed,
-                                                  "TLS handshake with " + self->cfg_->endpoint_name() + " failed"));
+                                                  "TLS handshake with " + self->cfg_->endpoint_name()));
         });
     }
 
@@ -425,7 +426,8 @@ private:
         return e;
     }
 
-    /// Maps an I/O error of the current step: cancellation and the watchdog first, then the protocol's errors.
+    /// Maps an I/O error of the current step (`what`: "connecting to X", "reading the response", ...):
+    /// cancellation and the watchdog first, then the protocol's errors.
     error_code io_failure(error_code const& ec, client_errc fallback, std::string const& what) const
     {
         namespace http = boost::beast::http;
@@ -453,7 +455,7 @@ private:
         if (ec.category() == http::make_error_code(http::error::bad_version).category())
             return fail(step_ == step::tunnelling ? client_errc::proxy_tunnel_refused : client_errc::malformed_response,
                         ec, what + ": malformed HTTP");
-        return fail(fallback, ec, what);
+        return fail(fallback, ec, what + " failed");
     }
 
     strand_type strand_;

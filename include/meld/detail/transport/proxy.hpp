@@ -4,7 +4,7 @@
 // The proxy URL is `http://[user:pass@]host[:port]` (port 1080 by default, as curl); the tunnel then carries
 // TLS to the API host, verified against the API host's name. With proxy_params::from_environment, the usual
 // variables are read through an injectable getenv (tests): HTTPS_PROXY / https_proxy for an https base URL,
-// HTTP_PROXY / http_proxy for plain http, skipped when NO_PROXY / no_proxy matches the API host.
+// http_proxy (lower case only, as curl) for plain http, skipped when NO_PROXY / no_proxy matches the API host.
 #ifndef MELD_DETAIL_TRANSPORT_PROXY_HPP
 #define MELD_DETAIL_TRANSPORT_PROXY_HPP
 
@@ -16,6 +16,7 @@
 #include <boost/url/parse.hpp>
 
 #include <cctype>
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,7 +58,7 @@ inline error_code parse_proxy_url(std::string_view url, proxy_target& out, std::
         return client_errc::invalid_proxy;
     }
     auto const& u = *parsed;
-    if (u.scheme() != "http") {
+    if (!iequal_ascii(u.scheme(), "http")) {  // schemes are case-insensitive (RFC 3986 §3.1): HTTP://
         message = "only http:// proxies are supported (the tunnel itself carries TLS to the API)";
         return client_errc::invalid_proxy;
     }
@@ -73,11 +74,16 @@ inline error_code parse_proxy_url(std::string_view url, proxy_target& out, std::
     out.host = u.host_type() == boost::urls::host_type::ipv6 ? std::string(u.encoded_host_address())
                                                              : std::string(u.host());
     if (u.has_port()) {
-        if (u.port_number() == 0) {
+        // not u.port_number(): it wraps modulo 65536 (":99999" would be port 34463)
+        std::string_view const digits = u.port();
+        unsigned long value = 0;
+        auto const [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (digits.empty() || err != std::errc{} || end != digits.data() + digits.size() || value == 0 ||
+            value > 65535) {
             message = "the proxy URL has an invalid port";
             return client_errc::invalid_proxy;
         }
-        out.port = std::string(u.port());
+        out.port = std::to_string(value);  // "0080" -> "80"
     } else {
         out.port = "1080";
     }
@@ -147,7 +153,8 @@ inline error_code select_proxy(proxy_params const& p, base_url_info const& api, 
                 v = env(upper);
             return v == nullptr ? std::string_view{} : std::string_view(v);
         };
-        url = api.tls ? var("HTTPS_PROXY", "https_proxy") : var("HTTP_PROXY", "http_proxy");
+        // plain http: lower-case http_proxy only, as curl ("httpoxy": HTTP_PROXY may come from a CGI header)
+        url = api.tls ? var("HTTPS_PROXY", "https_proxy") : var("http_proxy", "http_proxy");
         if (!url.empty() && no_proxy_matches(var("NO_PROXY", "no_proxy"), api.host))
             url = {};
     }

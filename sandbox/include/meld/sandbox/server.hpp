@@ -62,6 +62,13 @@ struct server_params {
     std::chrono::milliseconds latency{0};        ///< added before every answer
     seed_sizes seed{};                           ///< seeded rows per paginated search
     bool record_requests = true;                 ///< false: requests() stays empty (long benchmarks)
+    /// Meld's documented `X-Idempotency-Key` behaviour (any method and route, keys scoped per `Authorization`
+    /// value): the first request with a key is handled and its answer stored; a later one with the same key
+    /// gets that answer replayed (status, content type, body, headers) without running the handler again; one
+    /// arriving while the first is still being handled (e.g. within `latency`) gets 425 `TOO_EARLY`. Scripted
+    /// answers are neither stored nor replayed. The key is not compared against the body (assumed). At most
+    /// 10,000 answers are kept (oldest forgotten first). false: the header is ignored, every request is handled.
+    bool idempotency = true;
 
     // ---- webhook deliveries (off by default; see "Webhooks" in sandbox/README.md) ----
     /// Non-empty: every simulated state change is POSTed there as a signed event (profileId null). The
@@ -87,6 +94,13 @@ struct scripted_response {
     bool close_after = false;          ///< close the connection (TCP) right after answering
     bool stall = false;                ///< read the request, never answer (until the client gives up)
     std::optional<std::string> raw{};  ///< send these bytes verbatim instead of an HTTP response, then close
+    /// With `raw`: write the bytes one at a time, pausing this long between two bytes (a server that trickles),
+    /// then close (or hold, see hold_open). 0: all at once. server::stop() interrupts the trickle promptly.
+    std::chrono::milliseconds raw_interval{0};
+    /// With `raw`: after the bytes, keep the connection open instead of closing it, reading and discarding what
+    /// the client sends, until the client closes it or the server stops (a server that sends the headers, then
+    /// goes silent). No idle timeout applies.
+    bool hold_open = false;
 };
 
 struct recorded_request {
