@@ -4,9 +4,9 @@
 //   auto quotes = co_await meld.crypto.quote({...});
 //
 // The API groups (meld.crypto, meld.payments, meld.customers, ...) are generated from the OpenAPI specs
-// (include/meld/generated/groups/). Calls may be made from any coroutine or handler running on the client's
-// executor; the client must outlive the *initiation* of its calls, and in-flight calls keep the
-// connection pool alive until they complete.
+// (include/meld/generated/groups/). Calls may be made from any thread, also when the io_context runs on many
+// threads, and cancelled (cancellation slot, awaitable operators) from any thread. The client must outlive
+// the *initiation* of its calls; in-flight calls keep the connection pool alive until they complete.
 #ifndef MELD_CLIENT_HPP
 #define MELD_CLIENT_HPP
 

@@ -157,6 +157,9 @@ struct server::impl : std::enable_shared_from_this<server::impl> {
     asio::awaitable<void> accept_loop();
     template <class Stream>
     asio::awaitable<void> run_session(std::shared_ptr<session<Stream>> s);
+    /// Reads (and discards) whatever comes, with no timeout, until the client closes or the server stops.
+    template <class Stream>
+    asio::awaitable<void> read_until_closed(Stream& stream);
 };
 
 namespace {
@@ -215,6 +218,17 @@ asio::awaitable<void> server::impl::accept_loop() {
             for (auto& w : sessions)
                 if (auto s = w.lock()) s->close();
         }
+    }
+}
+
+template <class Stream>
+asio::awaitable<void> server::impl::read_until_closed(Stream& stream) {
+    beast::get_lowest_layer(stream).expires_never();
+    char sink[512];
+    for (;;) {
+        auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), tuple_awaitable);
+        (void)n;
+        if (ec || stopped) co_return;
     }
 }
 
@@ -324,14 +338,7 @@ asio::awaitable<void> server::impl::run_session(std::shared_ptr<session<Stream>>
             }
 
             if (script && script->stall) {
-                // Read (and discard) until the client gives up and closes, or the server stops.
-                tcp_layer.expires_never();
-                char sink[512];
-                for (;;) {
-                    auto [sec, sn] = co_await stream.async_read_some(asio::buffer(sink), tuple_awaitable);
-                    (void)sn;
-                    if (sec || stopped) break;
-                }
+                co_await read_until_closed(stream);  // never answered: until the client gives up, or the server stops
                 graceful = false;
                 break;
             }
@@ -372,16 +379,7 @@ asio::awaitable<void> server::impl::run_session(std::shared_ptr<session<Stream>>
                         }
                     }
                 }
-                if (written && script->hold_open && !stopped) {
-                    // Go silent: read (and discard) until the client closes or the server stops.
-                    tcp_layer.expires_never();
-                    char sink[512];
-                    for (;;) {
-                        auto [sec, sn] = co_await stream.async_read_some(asio::buffer(sink), tuple_awaitable);
-                        (void)sn;
-                        if (sec || stopped) break;
-                    }
-                }
+                if (written && script->hold_open && !stopped) co_await read_until_closed(stream);  // go silent
                 graceful = false;
                 break;
             } else {

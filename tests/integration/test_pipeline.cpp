@@ -16,11 +16,13 @@
 
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace asio = boost::asio;
@@ -46,27 +48,26 @@ struct outcome {
     std::chrono::milliseconds elapsed;
 };
 
-outcome quote(asio::io_context& ioc, test_client& c, meld::call_params const& opts = {})
+/// Runs one call of `op` (an operation of test_client, or any other) through the non-throwing form, timed.
+template <class Op, class Request>
+outcome timed_call(asio::io_context& ioc, Op& op, Request const& req, meld::call_params const& opts = {})
 {
     meld::diagnostics diag;
+    meld::error_code ec;
     auto const t0 = clock_type::now();
-    auto [ec, r] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code, quote_resp>> {
-        co_return co_await c.quote(btc_quote, opts, diag, asio::as_tuple(asio::use_awaitable));
+    run_coro(ioc, [&]() -> asio::awaitable<void> {
+        ec = std::get<0>(co_await op(req, opts, diag, asio::as_tuple(asio::use_awaitable)));
     });
-    (void)r;
     return {ec, diag, std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0)};
 }
 
-outcome get_tx(asio::io_context& ioc, test_client& c, std::string id, meld::call_params const& opts = {})
+/// The HTTP status of each attempt, in order.
+std::vector<unsigned> statuses(meld::diagnostics const& d)
 {
-    meld::diagnostics diag;
-    get_req const req{.id = std::move(id)};
-    auto const t0 = clock_type::now();
-    auto [ec, r] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code, meld::raw_json>> {
-        co_return co_await c.get_transaction(req, opts, diag, asio::as_tuple(asio::use_awaitable));
-    });
-    (void)r;
-    return {ec, diag, std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0)};
+    std::vector<unsigned> out;
+    for (auto const& a : d.attempts())
+        out.push_back(a.status);
+    return out;
 }
 
 std::size_t count_requests(meld::emulator::server& srv, std::string_view method, std::string_view path)
@@ -78,81 +79,105 @@ std::size_t count_requests(meld::emulator::server& srv, std::string_view method,
     return n;
 }
 
+constexpr char const* tx_id = "WePZCYJW7cdXR7SxUMp8mE";
 constexpr char const* tx_path = "/payments/transactions/WePZCYJW7cdXR7SxUMp8mE";
+constexpr char const* quote_path = "/payments/crypto/quote";
 
-template <std::size_t N>
-struct path_literal {
-    char text[N];
-    constexpr path_literal(char const (&s)[N]) { std::copy_n(s, N, text); }  // NOLINT: implicit by design
+/// Everything the client's logger and per-attempt hook were given (they may be called on another thread).
+struct recorded_output {
+    std::mutex m;
+    std::vector<std::string> lines;           ///< the logger's
+    std::vector<meld::attempt_event> events;  ///< the hook's; their request_id views do not outlive the call ...
+    std::vector<std::string> request_ids;     ///< ... so each is copied here
+
+    void attach(meld::client_params& p)
+    {
+        p.logger = {meld::log_level::debug, [this](meld::log_level, std::string_view line) {
+                        std::lock_guard lock{m};
+                        lines.emplace_back(line);
+                    }};
+        p.on_attempt = [this](meld::attempt_event const& e) {
+            std::lock_guard lock{m};
+            events.push_back(e);
+            request_ids.emplace_back(e.request_id);
+        };
+    }
+};
+
+/// A sandbox and the test thread's io_context. `params` are the sandbox's client parameters: a test adjusts them
+/// (e.g. `params.retry = quick_retries();`) before its first call, which makes the client from them.
+class pipeline_fixture {
+protected:
+    sandbox_fixture sb;
+    asio::io_context ioc;
+    meld::client_params params = sb.client_params();
+
+    test_client& client()
+    {
+        if (!client_)
+            client_.emplace(ioc, params);
+        return *client_;
+    }
+    /// The btc_quote POST.
+    outcome quote(meld::call_params const& opts = {}) { return timed_call(ioc, client().quote, btc_quote, opts); }
+    /// GET tx_path.
+    outcome get_tx()
+    {
+        get_req const req{.id = tx_id};
+        return timed_call(ioc, client().get_transaction, req);
+    }
+
+private:
+    std::optional<test_client> client_;
+};
+
+/// A pipeline_fixture whose client retries quickly: quick_retries() (2 retries, backoff 10 ms capped at 40 ms).
+struct retrying_fixture : pipeline_fixture {
+    retrying_fixture() { params.retry = quick_retries(); }
 };
 
 /// GET <Path> against fault_server.py (no auth), answering raw JSON.
-template <path_literal Path>
-struct python_get {
-    static constexpr std::string_view name = "test.python_get";
-    static constexpr meld::http_method method = meld::http_method::get;
-    static constexpr std::string_view path{Path.text, sizeof(Path.text) - 1};
-    using request_type = get_req;
-    using response_type = meld::raw_json;
-    static constexpr std::array<meld::param_location, 1> params{{{"id", meld::param_in::path, "id"}}};
-    static constexpr meld::endpoint_traits traits{.requires_auth = false};
-};
-constexpr char const* quote_path = "/payments/crypto/quote";
+template <fixed_string Path>
+using python_get = test_endpoint<"test.python_get", meld::http_method::get, Path, get_req, meld::raw_json, id_in_path,
+                                 meld::endpoint_traits{.requires_auth = false}>;
 
 }  // namespace
 
 // ---- retries ---------------------------------------------------------------------------------------------
 
-TEST_CASE("pipeline: 429 with Retry-After: 1, then 200 -> succeeds after waiting at least the header's second")
+TEST_CASE_METHOD(retrying_fixture,
+                 "pipeline: 429 with Retry-After: 1, then 200 -> succeeds after waiting at least the header's second")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
-    params.retry = quick_retries();
-    test_client c(ioc, params);
     sb.server().script("POST", quote_path,
                        {.status = 429,
                         .body = R"({"code":"TOO_MANY_REQUESTS","message":"Too many requests","errors":[]})",
                         .headers = {{"Retry-After", "1"}}},
                        1);
-    auto const r = quote(ioc, c);
+    auto const r = quote();
     CHECK_FALSE(r.ec);
     CHECK(r.elapsed >= 1000ms);
-    REQUIRE(r.diag.attempts().size() == 2);
-    CHECK(r.diag.attempts()[0].status == 429);
+    REQUIRE(statuses(r.diag) == std::vector<unsigned>{429, 200});
     CHECK(r.diag.attempts()[0].retry_delay == 1000ms);
-    CHECK(r.diag.attempts()[1].status == 200);
     CHECK(count_requests(sb.server(), "POST", quote_path) == 2);
 }
 
-TEST_CASE("pipeline: 503, 503, 200 -> succeeds in 3 attempts (a keyless POST too: 503 means not processed)")
+TEST_CASE_METHOD(retrying_fixture,
+                 "pipeline: 503, 503, 200 -> succeeds in 3 attempts (a keyless POST too: 503 means not processed)")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
-    params.retry = quick_retries();
-    test_client c(ioc, params);
     sb.server().script("POST", quote_path, {.status = 503, .body = R"({"code":"SERVICE_UNAVAILABLE"})"}, 2);
-    auto const r = quote(ioc, c);
+    auto const r = quote();
     CHECK_FALSE(r.ec);
-    REQUIRE(r.diag.attempts().size() == 3);
-    CHECK(r.diag.attempts()[0].status == 503);
-    CHECK(r.diag.attempts()[1].status == 503);
-    CHECK(r.diag.attempts()[2].status == 200);
+    REQUIRE(statuses(r.diag) == std::vector<unsigned>{503, 503, 200});
     CHECK(r.diag.attempts()[2].retry_delay.count() == -1);
     CHECK(count_requests(sb.server(), "POST", quote_path) == 3);
 }
 
-TEST_CASE("pipeline: 503 forever -> fails after the policy's attempts with the last status, saying so")
+TEST_CASE_METHOD(retrying_fixture,
+                 "pipeline: 503 forever -> fails after the policy's attempts with the last status, saying so")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
-    params.retry = quick_retries(2);
-    test_client c(ioc, params);
     sb.server().script("POST", quote_path,
                        {.status = 503, .body = R"({"code":"SERVICE_UNAVAILABLE","message":"down"})"});
-    auto const r = quote(ioc, c);
+    auto const r = quote();
     CHECK(r.ec == meld::api_errc::service_unavailable);
     CHECK(r.diag.http_status() == 503);
     CHECK(r.diag.code() == "SERVICE_UNAVAILABLE");
@@ -163,26 +188,21 @@ TEST_CASE("pipeline: 503 forever -> fails after the policy's attempts with the l
 
     // "0 retries" means zero, per call
     sb.server().clear_requests();
-    auto const none = quote(ioc, c, {.retry = meld::retry_policy::none()});
+    auto const none = quote({.retry = meld::retry_policy::none()});
     CHECK(none.ec == meld::api_errc::service_unavailable);
     CHECK(none.diag.attempts().size() == 1);
     CHECK(count_requests(sb.server(), "POST", quote_path) == 1);
 }
 
-TEST_CASE("pipeline: 500 is retried for a GET, never for a POST without an idempotency key")
+TEST_CASE_METHOD(retrying_fixture, "pipeline: 500 is retried for a GET, never for a POST without an idempotency key")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
-    params.retry = quick_retries();
-    test_client c(ioc, params);
     sb.server().script("GET", tx_path, {.status = 500, .body = R"({"code":"INTERNAL_SERVER_ERROR"})"}, 1);
-    auto const g = get_tx(ioc, c, "WePZCYJW7cdXR7SxUMp8mE");
+    auto const g = get_tx();
     CHECK_FALSE(g.ec);
     CHECK(g.diag.attempts().size() == 2);
 
     sb.server().script("POST", quote_path, {.status = 500, .body = R"({"code":"INTERNAL_SERVER_ERROR"})"}, 1);
-    auto const p = quote(ioc, c);
+    auto const p = quote();
     CHECK(p.ec == meld::api_errc::internal_server_error);
     CHECK(p.diag.attempts().size() == 1);
     CHECK(count_requests(sb.server(), "POST", quote_path) == 1);
@@ -191,30 +211,26 @@ TEST_CASE("pipeline: 500 is retried for a GET, never for a POST without an idemp
     sb.server().script("POST", quote_path,
                        {.status = 502, .content_type = "text/html",
                         .body = "<html><body><h1>502 Bad Gateway</h1></body></html>"}, 1);
-    auto const lb = quote(ioc, c);
+    auto const lb = quote();
     CHECK(lb.ec == meld::api_errc::bad_gateway);
     CHECK(meld::is_api_error(lb.ec));
     CHECK(lb.diag.raw_body().find("502 Bad Gateway") != std::string_view::npos);
     CHECK(count_requests(sb.server(), "POST", quote_path) == 2);
 }
 
-TEST_CASE("pipeline: a connection closed mid-body is replayed for a GET and never for a keyless POST")
+TEST_CASE_METHOD(retrying_fixture,
+                 "pipeline: a connection closed mid-body is replayed for a GET and never for a keyless POST")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
-    params.retry = quick_retries();
-    test_client c(ioc, params);
     std::string const cut = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"tran";
     sb.server().script("GET", tx_path, {.raw = cut}, 1);
-    auto const g = get_tx(ioc, c, "WePZCYJW7cdXR7SxUMp8mE");
+    auto const g = get_tx();
     CHECK_FALSE(g.ec);
     CHECK(g.diag.attempts().size() == 2);
     CHECK(g.diag.attempts()[0].error == meld::client_errc::connection_closed);
     CHECK(count_requests(sb.server(), "GET", tx_path) == 2);
 
     sb.server().script("POST", quote_path, {.raw = cut}, 1);
-    auto const p = quote(ioc, c);
+    auto const p = quote();
     CHECK(p.ec == meld::client_errc::connection_closed);
     CHECK(p.diag.attempts().size() == 1);
     CHECK(p.diag.client_message().find("connection closed") != std::string_view::npos);
@@ -225,22 +241,19 @@ TEST_CASE("pipeline: a connection closed mid-body is replayed for a GET and neve
                        {.raw = std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                            "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"quotes\":")},
                        1);
-    auto const chunked = quote(ioc, c);
+    auto const chunked = quote();
     CHECK(chunked.ec == meld::client_errc::connection_closed);
     CHECK(count_requests(sb.server(), "POST", quote_path) == 2);
 }
 
-TEST_CASE("pipeline: a Retry-After beyond the call's deadline fails at once with the last status, saying why")
+TEST_CASE_METHOD(pipeline_fixture,
+                 "pipeline: a Retry-After beyond the call's deadline fails at once with the last status, saying why")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
     params.request_timeout = 2000ms;
-    test_client c(ioc, params);
     sb.server().script("POST", quote_path,
                        {.status = 429, .body = R"({"code":"TOO_MANY_REQUESTS"})", .headers = {{"Retry-After", "20"}}},
                        1);
-    auto const r = quote(ioc, c);
+    auto const r = quote();
     CHECK(r.ec == meld::api_errc::too_many_requests);
     CHECK(r.elapsed < 1500ms);
     CHECK(r.diag.client_message().find("deadline") != std::string_view::npos);
@@ -254,26 +267,26 @@ TEST_CASE("pipeline: a Retry-After beyond the call's deadline fails at once with
     sb.server().script("POST", quote_path,
                        {.status = 429, .body = R"({"code":"TOO_MANY_REQUESTS"})", .headers = {{"Retry-After", "20"}}},
                        1);
-    auto const c2 = quote(ioc, c, {.retry = capped});
+    auto const c2 = quote({.retry = capped});
     CHECK_FALSE(c2.ec);
     REQUIRE(c2.diag.attempts().size() == 2);
     CHECK(c2.diag.attempts()[0].retry_delay == 200ms);
 }
 
-TEST_CASE("pipeline: cancellation during a retry wait ends the call at once with operation_aborted")
+TEST_CASE_METHOD(pipeline_fixture,
+                 "pipeline: cancellation during a retry wait ends the call at once with operation_aborted")
 {
     using namespace asio::experimental::awaitable_operators;
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    test_client c(ioc, sb.client_params());
+    auto& c = client();
     sb.server().script("POST", quote_path,
                        {.status = 503, .body = R"({"code":"SERVICE_UNAVAILABLE"})", .headers = {{"Retry-After", "10"}}},
                        1);
     meld::diagnostics diag;
+    meld::call_params const defaults{};  // named: gcc 12 destroys an aggregate temporary in co_await twice
     auto const t0 = clock_type::now();
     auto const result = run_coro(ioc, [&]() -> asio::awaitable<int> {
         asio::steady_timer t{co_await asio::this_coro::executor, 300ms};
-        auto r = co_await (c.quote(btc_quote, {}, diag, asio::as_tuple(asio::use_awaitable)) ||
+        auto r = co_await (c.quote(btc_quote, defaults, diag, asio::as_tuple(asio::use_awaitable)) ||
                            t.async_wait(asio::as_tuple(asio::use_awaitable)));
         if (r.index() == 0)
             co_return std::get<0>(std::get<0>(r)) == asio::error::operation_aborted ? 1 : 2;
@@ -287,18 +300,15 @@ TEST_CASE("pipeline: cancellation during a retry wait ends the call at once with
 
 // ---- the fault table -------------------------------------------------------------------------------------
 
-TEST_CASE("pipeline: headers then silence, and one byte every 200 ms, both end at the deadline")
+TEST_CASE_METHOD(pipeline_fixture,
+                 "pipeline: headers then silence, and one byte every 200 ms, both end at the deadline")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
     params.request_timeout = 800ms;
-    test_client c(ioc, params);
     sb.server().script("POST", quote_path,
                        {.raw = std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"),
                         .hold_open = true},
                        1);
-    auto const silent = quote(ioc, c);
+    auto const silent = quote();
     CHECK(silent.ec == meld::client_errc::request_timeout);
     CHECK(silent.elapsed >= 700ms);
     CHECK(silent.elapsed < 3000ms);
@@ -308,24 +318,20 @@ TEST_CASE("pipeline: headers then silence, and one byte every 200 ms, both end a
                                            "{\"quotes\":[]                                                    }"),
                         .raw_interval = 200ms},
                        1);
-    auto const trickle = quote(ioc, c);
+    auto const trickle = quote();
     CHECK(trickle.ec == meld::client_errc::request_timeout);
     CHECK(trickle.elapsed < 3000ms);
     CHECK(count_requests(sb.server(), "POST", quote_path) == 2);  // a POST is never replayed after sending
 }
 
-TEST_CASE("pipeline: a 50 MB body is refused by its size, without buffering it")
+TEST_CASE_METHOD(pipeline_fixture, "pipeline: a 50 MB body is refused by its size, without buffering it")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
     params.max_response_size = 1024 * 1024;
-    test_client c(ioc, params);
     sb.server().script("POST", quote_path,
                        {.raw = std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n") +
                                std::string(64 * 1024, ' ')},
                        1);
-    auto const declared = quote(ioc, c);
+    auto const declared = quote();
     CHECK(declared.ec == meld::client_errc::body_too_large);
     CHECK(declared.diag.client_message().find("max_response_size") != std::string_view::npos);
 
@@ -334,19 +340,15 @@ TEST_CASE("pipeline: a 50 MB body is refused by its size, without buffering it")
     for (int i = 0; i < 24; ++i)  // 1.5 MB in 64 KiB chunks, no declared length
         chunked += "10000\r\n" + piece + "\r\n";
     sb.server().script("POST", quote_path, {.raw = chunked}, 1);
-    auto const streamed = quote(ioc, c);
+    auto const streamed = quote();
     CHECK(streamed.ec == meld::client_errc::body_too_large);
 }
 
-TEST_CASE("pipeline: a garbage status line and a 100 KB header line are malformed answers, not retried")
+TEST_CASE_METHOD(retrying_fixture,
+                 "pipeline: a garbage status line and a 100 KB header line are malformed answers, not retried")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
-    params.retry = quick_retries();
-    test_client c(ioc, params);
     sb.server().script("GET", tx_path, {.raw = std::string("HTTP/9.9 OK maybe\r\nfoo\r\n\r\n")}, 1);
-    auto const garbage = get_tx(ioc, c, "WePZCYJW7cdXR7SxUMp8mE");
+    auto const garbage = get_tx();
     CHECK(garbage.ec == meld::client_errc::malformed_response);
     CHECK(garbage.diag.attempts().size() == 1);
 
@@ -354,7 +356,7 @@ TEST_CASE("pipeline: a garbage status line and a 100 KB header line are malforme
                        {.raw = "HTTP/1.1 200 OK\r\nX-Huge: " + std::string(100 * 1024, 'a') +
                                "\r\nContent-Length: 2\r\n\r\n{}"},
                        1);
-    auto const huge = get_tx(ioc, c, "WePZCYJW7cdXR7SxUMp8mE");
+    auto const huge = get_tx();
     CHECK(huge.ec == meld::client_errc::malformed_response);
     CHECK(huge.diag.client_message().find("KiB") != std::string_view::npos);
     CHECK(count_requests(sb.server(), "GET", tx_path) == 2);
@@ -373,7 +375,7 @@ TEST_CASE("pipeline: a server that accepts TCP but never finishes the TLS handsh
     p.request_timeout = 5000ms;
     p.retry = quick_retries(2);
     test_client c(ioc, p);
-    auto const r = quote(ioc, c);
+    auto const r = timed_call(ioc, c.quote, btc_quote);
     CHECK(r.ec == meld::client_errc::connect_timeout);
     CHECK(r.diag.attempts().size() == 3);  // a handshake timeout: nothing was sent, so retried
     CHECK(r.elapsed < 3000ms);
@@ -408,14 +410,10 @@ TEST_CASE("pipeline: interim answers from Python's http.server are skipped; a co
     CHECK(body_of(plain_get, "tx-4") == R"({"id":"tx-4"})");
     CHECK(eng->connections_opened() == 1);  // kept alive through the interim answers
 
-    meld::diagnostics diag;
     get_req const tx5{.id = "tx-5"};
-    auto [ec, r] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code, meld::raw_json>> {
-        co_return co_await stormy(tx5, {}, diag, asio::as_tuple(asio::use_awaitable));
-    });
-    (void)r;
-    CHECK(ec == meld::client_errc::malformed_response);
-    CHECK(diag.client_message().find("interim") != std::string_view::npos);
+    auto const storm = timed_call(ioc, stormy, tx5);
+    CHECK(storm.ec == meld::client_errc::malformed_response);
+    CHECK(storm.diag.client_message().find("interim") != std::string_view::npos);
     CHECK(body_of(plain_get, "tx-6") == R"({"id":"tx-6"})");  // that connection was dropped, not reused
     CHECK(eng->connections_opened() == 2);
 }
@@ -521,70 +519,44 @@ TEST_CASE("pipeline: the same key while the first call is in flight gets 425, is
 
 // ---- hooks, headers, redaction ---------------------------------------------------------------------------
 
-TEST_CASE("pipeline: the logger and the per-attempt event hook see every attempt, never the key")
+TEST_CASE_METHOD(retrying_fixture,
+                 "pipeline: the logger and the per-attempt event hook see every attempt, never the key")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
-    params.retry = quick_retries();
-    std::mutex m;
-    std::vector<std::string> lines;
-    std::vector<meld::attempt_event> events;
-    std::vector<std::string> request_ids;
-    params.logger = {meld::log_level::debug, [&](meld::log_level, std::string_view line) {
-                         std::lock_guard lock{m};
-                         lines.emplace_back(line);
-                     }};
-    params.on_attempt = [&](meld::attempt_event const& e) {
-        std::lock_guard lock{m};
-        events.push_back(e);
-        request_ids.emplace_back(e.request_id);
-    };
-    test_client c(ioc, params);
+    recorded_output out;
+    out.attach(params);
     sb.server().script("POST", quote_path,
                        {.status = 503, .body = R"({"code":"SERVICE_UNAVAILABLE"})", .headers = {{"X-Request-Id", "rid-1"}}},
                        1);
-    auto const r = quote(ioc, c);
+    auto const r = quote();
     CHECK_FALSE(r.ec);
-    REQUIRE(events.size() == 2);
-    CHECK(events[0].operation == "test.quote");
-    CHECK(events[0].method == meld::http_method::post);
-    CHECK(events[0].path_template == quote_path);
-    CHECK(events[0].attempt == 1);
-    CHECK(events[0].status == 503);
-    CHECK(events[0].retry_delay.has_value());
-    CHECK(events[0].bytes_sent > 100);
-    CHECK(events[0].bytes_received > 0);
-    CHECK_FALSE(events[0].connection_reused);
-    CHECK(request_ids[0] == "rid-1");
-    CHECK(events[1].attempt == 2);
-    CHECK(events[1].status == 200);
-    CHECK_FALSE(events[1].retry_delay.has_value());
+    REQUIRE(out.events.size() == 2);
+    CHECK(out.events[0].operation == "test.quote");
+    CHECK(out.events[0].method == meld::http_method::post);
+    CHECK(out.events[0].path_template == quote_path);
+    CHECK(out.events[0].attempt == 1);
+    CHECK(out.events[0].status == 503);
+    CHECK(out.events[0].retry_delay.has_value());
+    CHECK(out.events[0].bytes_sent > 100);
+    CHECK(out.events[0].bytes_received > 0);
+    CHECK_FALSE(out.events[0].connection_reused);
+    CHECK(out.request_ids[0] == "rid-1");
+    CHECK(out.events[1].attempt == 2);
+    CHECK(out.events[1].status == 200);
+    CHECK_FALSE(out.events[1].retry_delay.has_value());
     bool saw_retry_line = false;
-    for (auto const& l : lines) {
+    for (auto const& l : out.lines) {
         CHECK(l.find(sb.server().params().api_key) == std::string::npos);
         saw_retry_line = saw_retry_line || l.find("retrying in") != std::string::npos;
     }
     CHECK(saw_retry_line);
 }
 
-TEST_CASE("pipeline: a server or proxy echoing the Authorization value never puts the key into anything we produce")
+TEST_CASE_METHOD(pipeline_fixture,
+                 "pipeline: a server or proxy echoing the Authorization value never puts the key into anything we produce")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = sb.client_params();
     params.retry = quick_retries(1);
-    std::vector<std::string> produced;
-    std::mutex m;
-    params.logger = {meld::log_level::debug, [&](meld::log_level, std::string_view line) {
-                         std::lock_guard lock{m};
-                         produced.emplace_back(line);
-                     }};
-    params.on_attempt = [&](meld::attempt_event const& e) {
-        std::lock_guard lock{m};
-        produced.emplace_back(e.request_id);
-    };
-    test_client c(ioc, params);
+    recorded_output out;
+    out.attach(params);
     std::string const key = sb.server().params().api_key;
     std::string const secret_part = key.substr(key.find(':') + 1);
     std::string const echo = "BASIC " + key;
@@ -594,8 +566,10 @@ TEST_CASE("pipeline: a server or proxy echoing the Authorization value never put
                                 R"(","errors":["[Authorization] )" + secret_part + R"( is not valid"],"requestId":")" +
                                 key + R"("})",
                         .headers = {{"X-Request-Id", key}}});
-    auto const r = quote(ioc, c);
+    auto const r = quote();
     CHECK(r.ec == meld::api_errc::unauthorized);
+    std::vector<std::string> produced = out.lines;
+    produced.insert(produced.end(), out.request_ids.begin(), out.request_ids.end());
     produced.emplace_back(r.diag.summary());
     produced.emplace_back(r.diag.message());
     produced.emplace_back(r.diag.client_message());
@@ -618,7 +592,7 @@ TEST_CASE("pipeline: a host-name mismatch says which name was expected and which
     sandbox_fixture sb{sp};
     asio::io_context ioc;
     test_client c(ioc, sb.client_params());
-    auto const r = quote(ioc, c);
+    auto const r = timed_call(ioc, c.quote, btc_quote);
     CHECK(r.ec == meld::client_errc::tls_verification_failed);
     auto const msg = std::string(r.diag.client_message());
     CHECK(msg.find("does not match the expected host name 'localhost'") != std::string::npos);
@@ -642,4 +616,60 @@ TEST_CASE("pipeline: a request that fails validation completes at once, with not
     CHECK(ec == meld::client_errc::invalid_request);
     CHECK(diag.attempts().empty());
     CHECK(sb.server().requests().empty());
+}
+
+TEST_CASE_METHOD(retrying_fixture,
+                 "pipeline: across the fault table, nothing produced (logs, events, messages, bodies) holds the key")
+{
+    recorded_output out;
+    out.attach(params);
+    params.request_timeout = 600ms;
+    params.max_response_size = 64 * 1024;
+    std::string const key = sb.server().params().api_key;
+    std::string const echo = "BASIC " + key;  // what a server or proxy echoing the Authorization header sends
+    std::string const json_echo = R"({"code":"X","message":")" + echo + R"(","errors":[")" + key + R"("]})";
+    std::vector<meld::emulator::scripted_response> const faults{
+        {.status = 429, .body = json_echo, .headers = {{"Retry-After", "0"}, {"X-Request-Id", key}}},
+        {.status = 503, .body = json_echo, .headers = {{"X-Request-Id", echo}}},
+        {.status = 500, .body = json_echo},
+        {.status = 502, .content_type = "text/html", .body = "<html>" + echo + "</html>"},
+        {.status = 400, .body = json_echo, .headers = {{"Date", echo}}},
+        {.status = 302, .content_type = "text/plain", .body = echo, .headers = {{"Location", "https://x.example/" + key}}},
+        {.status = 200, .content_type = "text/html", .body = echo},
+        {.raw = "HTTP/1.1 200 OK\r\nContent-Length: 500\r\nX-Request-Id: " + key + "\r\n\r\n" + echo},
+        {.raw = "HTTP/1.1 200 OK\r\nContent-Length: 999999\r\n\r\n" + echo},
+        {.raw = "GARBAGE " + echo + "\r\n\r\n"},
+        {.raw = "HTTP/1.1 200 OK\r\nX-Huge: " + std::string(70 * 1024, 'k') + echo + "\r\n\r\n"},
+        {.raw = "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n" + echo, .hold_open = true},
+    };
+    std::vector<std::string> produced;
+    for (auto const& f : faults) {
+        sb.server().script("POST", quote_path, f, 3);
+        auto const r = quote();
+        CHECK(r.ec);
+        produced.emplace_back(r.diag.summary());
+        produced.emplace_back(r.diag.code());
+        produced.emplace_back(r.diag.message());
+        produced.emplace_back(r.diag.client_message());
+        produced.emplace_back(r.diag.raw_body());
+        produced.emplace_back(r.diag.request_id());
+        produced.emplace_back(r.diag.date_header());
+        produced.emplace_back(r.diag.retry_after_header());
+        for (auto const& e : r.diag.errors())
+            produced.emplace_back(e);
+        produced.emplace_back(meld::error(r.ec, r.diag).what());
+        sb.server().clear_scripts();
+    }
+    {
+        std::lock_guard lock{out.m};
+        produced.insert(produced.end(), out.lines.begin(), out.lines.end());
+        produced.insert(produced.end(), out.request_ids.begin(), out.request_ids.end());
+    }
+    CHECK(out.lines.size() > faults.size());
+    std::string const secret = key.substr(key.find(':') + 1);
+    for (auto const& text : produced) {
+        INFO(text.substr(0, 200));
+        CHECK(text.find(key) == std::string::npos);
+        CHECK(text.find(secret) == std::string::npos);
+    }
 }

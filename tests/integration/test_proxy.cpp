@@ -54,6 +54,13 @@ meld::error quote_failure(asio::io_context& ioc, meld::client& c)
     throw std::logic_error("unreachable");
 }
 
+/// One quote, on a client made from `p` for it, that must fail; returns the exception.
+meld::error quote_failure(asio::io_context& ioc, meld::client_params const& p)
+{
+    meld::client c{ioc.get_executor(), p};
+    return quote_failure(ioc, c);
+}
+
 /// Client parameters for the sandbox with small timeouts.
 meld::client_params fast_params(sandbox_fixture const& sb)
 {
@@ -62,6 +69,20 @@ meld::client_params fast_params(sandbox_fixture const& sb)
     p.request_timeout = 5s;
     return p;
 }
+
+/// A TLS sandbox, the test thread's io_context, and `params` (fast_params of the sandbox) for the test to adjust
+/// before it makes its client from them.
+class proxy_fixture {
+protected:
+    sandbox_fixture sb;
+    asio::io_context ioc;
+    meld::client_params params = fast_params(sb);
+};
+
+/// A proxy_fixture whose calls are never retried: a failure is the first attempt's.
+struct no_retry_fixture : proxy_fixture {
+    no_retry_fixture() { params.retry = meld::retry_policy::none(); }
+};
 
 /// Every log line at debug level and above (thread-safe).
 struct log_sink {
@@ -128,13 +149,11 @@ unsigned short free_port()
 
 }  // namespace
 
-TEST_CASE("proxy: a call through the proxy reaches the TLS sandbox, verified against the API host name")
+TEST_CASE_METHOD(proxy_fixture,
+                 "proxy: a call through the proxy reaches the TLS sandbox, verified against the API host name")
 {
-    sandbox_fixture sb;
     connect_proxy proxy;
     log_sink logs;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
     params.proxy.url = proxy.url();  // the proxy is 127.0.0.1; the certificate names only localhost
     params.logger = logs.logger();
     meld::client c{ioc.get_executor(), params};
@@ -161,12 +180,9 @@ TEST_CASE("proxy: a call through the proxy reaches the TLS sandbox, verified aga
     CHECK(contains(logs.all(), "through the proxy 127.0.0.1"));
 }
 
-TEST_CASE("proxy: keep-alive reuse: several calls share one tunnel")
+TEST_CASE_METHOD(proxy_fixture, "proxy: keep-alive reuse: several calls share one tunnel")
 {
-    sandbox_fixture sb;
     connect_proxy proxy;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
     params.proxy.url = proxy.url();
     meld::client c{ioc.get_executor(), params};
     for (int i = 0; i < 4; ++i)
@@ -188,13 +204,10 @@ TEST_CASE("proxy: keep-alive reuse: several calls share one tunnel")
     CHECK(sb.server().requests().size() == 6);
 }
 
-TEST_CASE("proxy: stop() closes the proxy's tunnels: the idle connection is dropped, the next call cannot connect")
+TEST_CASE_METHOD(no_retry_fixture,
+                 "proxy: stop() closes the proxy's tunnels: the idle connection is dropped, the next call cannot connect")
 {
-    sandbox_fixture sb;
     connect_proxy proxy;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
-    params.retry = meld::retry_policy::none();
     params.proxy.url = proxy.url();
     meld::client c{ioc.get_executor(), params};
     CHECK(quote(ioc, c).quotes);
@@ -230,11 +243,8 @@ TEST_CASE("proxy: a plain-http loopback base URL is tunnelled as well (http_prox
     CHECK(sb.server().requests().size() == 1);
 }
 
-TEST_CASE("proxy: a proxy named by host name or by IPv6 address")
+TEST_CASE_METHOD(proxy_fixture, "proxy: a proxy named by host name or by IPv6 address")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
     SECTION("http://localhost:<port>/ (resolved; a lone '/' is fine)")
     {
         connect_proxy proxy;
@@ -256,20 +266,16 @@ TEST_CASE("proxy: a proxy named by host name or by IPv6 address")
     {
         params.retry = meld::retry_policy::none();
         params.proxy.url = "http://proxy.invalid:3128";
-        meld::client c{ioc.get_executor(), params};
-        auto const e = quote_failure(ioc, c);
+        auto const e = quote_failure(ioc, params);
         CHECK(e.code() == meld::client_errc::resolve_failed);
         CHECK(contains(e.diag().client_message(), "resolving the proxy proxy.invalid failed"));
         CHECK(sb.server().requests().empty());
     }
 }
 
-TEST_CASE("proxy: concurrent calls open one tunnel each")
+TEST_CASE_METHOD(proxy_fixture, "proxy: concurrent calls open one tunnel each")
 {
-    sandbox_fixture sb;
     connect_proxy proxy;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
     params.proxy.url = proxy.url();
     meld::client c{ioc.get_executor(), params};
     std::vector<std::future<quote_resp>> calls;
@@ -288,13 +294,11 @@ TEST_CASE("proxy: concurrent calls open one tunnel each")
     CHECK(proxy.tunnels_opened() == 3);
 }
 
-TEST_CASE("proxy: Basic credentials from the URL (percent-encoded) are sent and never appear in messages or logs")
+TEST_CASE_METHOD(proxy_fixture,
+                 "proxy: Basic credentials from the URL (percent-encoded) are sent and never appear in messages or logs")
 {
-    sandbox_fixture sb;
     connect_proxy proxy{proxy_options{.user = "alice", .password = "s3cr@t:pw!"}};
     log_sink logs;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
     params.proxy.url = proxy.url("alice:s3cr%40t%3Apw%21");
     params.logger = logs.logger();
     meld::client c{ioc.get_executor(), params};
@@ -325,13 +329,12 @@ TEST_CASE("proxy: Basic credentials from the URL (percent-encoded) are sent and 
     }
 }
 
-TEST_CASE("proxy: wrong or missing credentials are proxy_auth_required, not retried, never echoed")
+TEST_CASE_METHOD(proxy_fixture,
+                 "proxy: wrong or missing credentials are proxy_auth_required, not retried, never echoed")
 {
-    sandbox_fixture sb;
     connect_proxy proxy{proxy_options{.user = "alice", .password = "s3cr@t:pw!"}};
     log_sink logs;
-    asio::io_context ioc;
-    auto params = fast_params(sb);  // the default retry policy: an auth failure must not be retried anyway
+    // `params` keep the default retry policy: an auth failure must not be retried anyway
     params.logger = logs.logger();
     std::string const wrong = "WRONGpassword9";
     std::string const wrong_b64 = connect_proxy::basic("alice", wrong).substr(6);
@@ -355,12 +358,9 @@ TEST_CASE("proxy: wrong or missing credentials are proxy_auth_required, not retr
     }
 }
 
-TEST_CASE("proxy: a refused tunnel is proxy_tunnel_refused with the proxy's status")
+TEST_CASE_METHOD(proxy_fixture, "proxy: a refused tunnel is proxy_tunnel_refused with the proxy's status")
 {
-    sandbox_fixture sb;
     connect_proxy proxy{proxy_options{.refuse_status = 403}};
-    asio::io_context ioc;
-    auto params = fast_params(sb);
     params.proxy.url = proxy.url();
     meld::client c{ioc.get_executor(), params};
 
@@ -374,12 +374,8 @@ TEST_CASE("proxy: a refused tunnel is proxy_tunnel_refused with the proxy's stat
     CHECK(sb.server().requests().empty());
 }
 
-TEST_CASE("proxy: the proxy's answer to CONNECT: any 2xx head opens the tunnel, junk does not")
+TEST_CASE_METHOD(no_retry_fixture, "proxy: the proxy's answer to CONNECT: any 2xx head opens the tunnel, junk does not")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
-    params.retry = meld::retry_policy::none();
     struct row {
         char const* answer;
         std::optional<meld::client_errc> expected;  // nullopt: the call succeeds
@@ -409,18 +405,13 @@ TEST_CASE("proxy: the proxy's answer to CONNECT: any 2xx head opens the tunnel, 
     }
 }
 
-TEST_CASE("proxy: a proxy that hangs up or never answers CONNECT fails the connect step")
+TEST_CASE_METHOD(no_retry_fixture, "proxy: a proxy that hangs up or never answers CONNECT fails the connect step")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
-    params.retry = meld::retry_policy::none();
     SECTION("hangs up")
     {
         connect_proxy proxy{proxy_options{.hang_up = true}};
         params.proxy.url = proxy.url();
-        meld::client c{ioc.get_executor(), params};
-        auto const e = quote_failure(ioc, c);
+        auto const e = quote_failure(ioc, params);
         CHECK(e.code() == meld::client_errc::proxy_tunnel_refused);
         CHECK(contains(e.diag().client_message(), "the proxy 127.0.0.1:" + std::to_string(proxy.port())));
         CHECK(proxy.records().size() == 1);
@@ -446,8 +437,7 @@ TEST_CASE("proxy: a proxy that hangs up or never answers CONNECT fails the conne
         params.base_url = "https://localhost:" + std::to_string(api.local_endpoint().port());
         params.proxy.url = proxy.url();
         params.connect_timeout = 300ms;
-        meld::client c{ioc.get_executor(), params};
-        auto const e = quote_failure(ioc, c);
+        auto const e = quote_failure(ioc, params);
         CHECK(e.code() == meld::client_errc::connect_timeout);
         CHECK(proxy.tunnels_opened() == 1);
         CHECK(contains(e.diag().client_message(), "timed out"));
@@ -458,8 +448,7 @@ TEST_CASE("proxy: a proxy that hangs up or never answers CONNECT fails the conne
         connect_proxy proxy;
         params.base_url = "https://localhost:" + std::to_string(plain.server().port());
         params.proxy.url = proxy.url();
-        meld::client c{ioc.get_executor(), params};
-        auto const e = quote_failure(ioc, c);
+        auto const e = quote_failure(ioc, params);
         CHECK(e.code() == meld::client_errc::tls_handshake_failed);
         CHECK(contains(e.diag().client_message(), "localhost:" + std::to_string(plain.server().port())));
         CHECK(proxy.tunnels_opened() == 1);
@@ -467,28 +456,21 @@ TEST_CASE("proxy: a proxy that hangs up or never answers CONNECT fails the conne
     CHECK(sb.server().requests().empty());
 }
 
-TEST_CASE("proxy: a proxy that is down is connect_failed naming the proxy")
+TEST_CASE_METHOD(no_retry_fixture, "proxy: a proxy that is down is connect_failed naming the proxy")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
-    params.retry = meld::retry_policy::none();
     auto const port = std::to_string(free_port());
     params.proxy.url = "http://127.0.0.1:" + port;
-    meld::client c{ioc.get_executor(), params};
-    auto const e = quote_failure(ioc, c);
+    auto const e = quote_failure(ioc, params);
     CHECK(e.code() == meld::client_errc::connect_failed);
     CHECK(contains(e.diag().client_message(), "the proxy 127.0.0.1:" + port));
     CHECK(contains(e.what(), "the proxy 127.0.0.1:" + port));
     CHECK(sb.server().requests().empty());
 }
 
-TEST_CASE("proxy: an unusable proxy URL throws invalid_proxy from the constructor without echoing the password")
+TEST_CASE_METHOD(proxy_fixture,
+                 "proxy: an unusable proxy URL throws invalid_proxy from the constructor without echoing the password")
 {
-    sandbox_fixture sb;
-    asio::io_context ioc;
     proxy_env env;
-    auto params = fast_params(sb);
     std::string url;
     SECTION("https scheme") { url = "https://alice:hunter2secret@127.0.0.1:3128"; }
     SECTION("a path") { url = "http://alice:hunter2secret@127.0.0.1:3128/path"; }
@@ -516,12 +498,9 @@ TEST_CASE("proxy: an unusable proxy URL throws invalid_proxy from the constructo
     }
 }
 
-TEST_CASE("proxy: from_environment uses HTTPS_PROXY unless NO_PROXY matches the API host")
+TEST_CASE_METHOD(proxy_fixture, "proxy: from_environment uses HTTPS_PROXY unless NO_PROXY matches the API host")
 {
-    sandbox_fixture sb;
     connect_proxy proxy;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
     params.proxy.from_environment = true;
     std::size_t expected_tunnels = 1;
     {
@@ -564,17 +543,13 @@ TEST_CASE("proxy: from_environment uses HTTPS_PROXY unless NO_PROXY matches the 
     CHECK(sb.server().requests().size() == 1);
 }
 
-TEST_CASE("proxy: the tunnel does not bypass the host-name check of the API's certificate")
+TEST_CASE_METHOD(no_retry_fixture, "proxy: the tunnel does not bypass the host-name check of the API's certificate")
 {
-    sandbox_fixture sb;  // its certificate names only localhost
+    // the sandbox's certificate names only localhost
     connect_proxy proxy;
-    asio::io_context ioc;
-    auto params = fast_params(sb);
-    params.retry = meld::retry_policy::none();
     params.base_url = "https://127.0.0.1:" + std::to_string(sb.server().port());
     params.proxy.url = proxy.url();
-    meld::client c{ioc.get_executor(), params};
-    auto const e = quote_failure(ioc, c);
+    auto const e = quote_failure(ioc, params);
     CHECK(e.code() == meld::client_errc::tls_verification_failed);
     CHECK(contains(e.diag().client_message(), "'127.0.0.1'"));
     CHECK(contains(e.diag().client_message(), "localhost"));  // the names the certificate carries

@@ -1,208 +1,33 @@
 // tests/integration/test_sandbox.cpp — the local Meld sandbox over real sockets and real TLS.
 //
-// Uses a raw Beast client only (never the SDK's client or models), so the sandbox is tested on its own.
+// Uses the raw Beast client of raw_http.hpp only (never the SDK's client or models), so the sandbox is tested on
+// its own.
+#include "raw_http.hpp"
+
 #include <meld/sandbox/fixtures.hpp>
 #include <meld/sandbox/server.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/use_future.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <future>
 #include <memory>
-#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <thread>
-#include <variant>
 #include <vector>
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = asio::ssl;
-namespace json = boost::json;
-using tcp = asio::ip::tcp;
-using namespace std::chrono_literals;
+using namespace meld_test::raw_http;
 using meld::emulator::scripted_response;
-using meld::emulator::server;
 using meld::emulator::server_params;
-
-constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-std::string const auth = std::string("BASIC ") + meld::emulator::default_api_key;
-
-/// A sandbox server running on its own thread and io_context, like the SDK's tests use it.
-struct running_server {
-    asio::io_context ioc;
-    asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
-    server srv;
-    std::thread thread;
-
-    explicit running_server(server_params p = {}) : srv(ioc.get_executor(), std::move(p)) {
-        srv.start();
-        thread = std::thread([this] { ioc.run(); });
-    }
-    ~running_server() {
-        srv.stop();
-        work.reset();
-        thread.join();
-    }
-};
-
-/// Runs `a` to completion on `ioc` (the client's own io_context) and returns its result.
-template <class T>
-T run(asio::io_context& ioc, asio::awaitable<T> a) {
-    auto f = asio::co_spawn(ioc, std::move(a), asio::use_future);
-    ioc.restart();
-    ioc.run();
-    return f.get();
-}
-
-using response = http::response<http::string_body>;
-
-struct result {
-    boost::system::error_code ec;
-    response res;
-    std::chrono::milliseconds elapsed{};
-};
-
-/// One client connection (TLS or plain) kept open across requests.
-class client {
-public:
-    client(asio::io_context& ioc, server const& s, std::string verify_host = "localhost", bool trust = true)
-        : ioc_(ioc), port_(s.port()), ctx_(ssl::context::tls_client) {
-        if (s.params().tls) {
-            if (trust) ctx_.add_certificate_authority(asio::buffer(s.certificate_pem()));
-            ctx_.set_verify_mode(ssl::verify_peer);
-            tls_.emplace(ioc, ctx_);
-            tls_->set_verify_callback(ssl::host_name_verification(verify_host));
-        } else {
-            plain_.emplace(ioc);
-        }
-    }
-
-    boost::system::error_code connect(unsigned short port = 0, std::chrono::milliseconds timeout = 5s) {
-        return run(ioc_, do_connect(port ? port : port_, timeout));
-    }
-
-    result request(std::string method, std::string target, std::string body = {},
-                   std::vector<std::pair<std::string, std::string>> headers = {{"Authorization", auth}},
-                   std::chrono::milliseconds timeout = 5s) {
-        http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-        req.method_string(method);
-        req.set(http::field::host, "localhost");
-        for (auto const& [k, v] : headers) req.set(k, v);
-        if (!body.empty()) req.set(http::field::content_type, "application/json");
-        req.body() = std::move(body);
-        req.prepare_payload();
-        return run(ioc_, do_request(std::move(req), timeout));
-    }
-
-    /// Reads whatever the server sends next (until EOF/close or timeout).
-    std::pair<boost::system::error_code, std::string> read_raw(std::chrono::milliseconds timeout = 5s) {
-        return run(ioc_, do_read_raw(timeout));
-    }
-
-private:
-    beast::tcp_stream& tcp_layer() { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
-
-    asio::awaitable<boost::system::error_code> do_connect(unsigned short port, std::chrono::milliseconds timeout) {
-        tcp_layer().expires_after(timeout);
-        auto [ec] = co_await tcp_layer().async_connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port},
-                                                       tuple_awaitable);
-        if (ec || !tls_) co_return ec;
-        auto [hec] = co_await tls_->async_handshake(ssl::stream_base::client, tuple_awaitable);
-        co_return hec;
-    }
-
-    asio::awaitable<result> do_request(http::request<http::string_body> req, std::chrono::milliseconds timeout) {
-        result r;
-        auto const t0 = std::chrono::steady_clock::now();
-        tcp_layer().expires_after(timeout);
-        auto [wec, wn] = tls_ ? co_await http::async_write(*tls_, req, tuple_awaitable)
-                              : co_await http::async_write(*plain_, req, tuple_awaitable);
-        (void)wn;
-        if (wec) {
-            r.ec = wec;
-            co_return r;
-        }
-        auto [rec, rn] = tls_ ? co_await http::async_read(*tls_, buffer_, r.res, tuple_awaitable)
-                              : co_await http::async_read(*plain_, buffer_, r.res, tuple_awaitable);
-        (void)rn;
-        r.ec = rec;
-        r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
-        co_return r;
-    }
-
-    asio::awaitable<std::pair<boost::system::error_code, std::string>> do_read_raw(std::chrono::milliseconds timeout) {
-        std::string out;
-        char buf[4096];
-        tcp_layer().expires_after(timeout);
-        for (;;) {
-            auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(buf), tuple_awaitable)
-                                : co_await plain_->async_read_some(asio::buffer(buf), tuple_awaitable);
-            out.append(buf, n);
-            if (ec) co_return std::pair{ec, out};
-        }
-    }
-
-    asio::io_context& ioc_;
-    unsigned short port_;
-    ssl::context ctx_;
-    std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
-    std::optional<beast::tcp_stream> plain_;
-    beast::flat_buffer buffer_;
-};
-
-/// One request on a fresh connection.
-result call(server const& s, std::string method, std::string target, std::string body = {},
-            std::vector<std::pair<std::string, std::string>> headers = {{"Authorization", auth}}) {
-    asio::io_context ioc;
-    client c{ioc, s};
-    auto ec = c.connect();
-    REQUIRE_FALSE(ec);
-    auto r = c.request(std::move(method), std::move(target), std::move(body), std::move(headers));
-    REQUIRE_FALSE(r.ec);
-    return r;
-}
-
-json::value parse(result const& r) { return json::parse(r.res.body()); }
 
 bool contains(std::string const& haystack, std::string_view needle) {
     return haystack.find(needle) != std::string::npos;
-}
-
-void require_error(result const& r, unsigned status, std::string_view code) {
-    CHECK(r.res.result_int() == status);
-    CHECK(r.res[http::field::content_type] == "application/json");
-    auto const v = parse(r);
-    REQUIRE(v.is_object());
-    CHECK(v.at("code").as_string() == code);
-    CHECK(v.at("message").is_string());
-    CHECK(v.at("errors").is_array());
-    auto const& rid = v.at("requestId").as_string();
-    CHECK(rid.size() == 32);
-    CHECK(rid.find_first_not_of("0123456789abcdef") == json::string::npos);
-    CHECK(v.at("timestamp").as_string().ends_with("Z"));
 }
 
 std::string first_error(result const& r) { return std::string(parse(r).at("errors").at(0).as_string()); }
@@ -257,11 +82,10 @@ TEST_CASE("sandbox TLS certificate verifies for its host only", "[sandbox][tls]"
 
 TEST_CASE("sandbox requires `Authorization: BASIC <key>` exactly", "[sandbox][auth]") {
     running_server rs;
-    using headers = std::vector<std::pair<std::string, std::string>>;
-    for (auto const& h : {headers{}, headers{{"Authorization", "BASIC wrong:key"}},
-                          headers{{"Authorization", std::string("Basic ") + meld::emulator::default_api_key}},
-                          headers{{"Authorization", std::string("BASIC  ") + meld::emulator::default_api_key}},
-                          headers{{"Authorization", meld::emulator::default_api_key}}}) {
+    for (auto const& h : {header_list{}, header_list{{"Authorization", "BASIC wrong:key"}},
+                          header_list{{"Authorization", std::string("Basic ") + meld::emulator::default_api_key}},
+                          header_list{{"Authorization", std::string("BASIC  ") + meld::emulator::default_api_key}},
+                          header_list{{"Authorization", meld::emulator::default_api_key}}}) {
         auto r = call(rs.srv, "POST", "/payments/crypto/quote", quote_body, h);
         require_error(r, 401, "UNAUTHORIZED");
         CHECK(first_error(r) == "invalid profile or secret");
@@ -767,9 +591,9 @@ TEST_CASE("sandbox keep-alive and Connection: close", "[sandbox][http]") {
         auto r = c.request("GET", "/payments/transactions", {}, {{"Authorization", auth}, {"Connection", "close"}});
         REQUIRE_FALSE(r.ec);
         CHECK_FALSE(r.res.keep_alive());
-        auto [ec, rest] = c.read_raw(2s);
-        CHECK(rest.empty());
-        CHECK(ec != beast::error::timeout);  // the server closed
+        auto const rest = c.read_raw(2s);
+        CHECK(rest.bytes().empty());
+        CHECK(rest.ec != beast::error::timeout);  // the server closed
     }
     CHECK(rs.srv.connections_accepted() == 2);
 
@@ -856,8 +680,7 @@ TEST_CASE("sandbox stop() from another thread closes open connections", "[sandbo
     CHECK(c.request("GET", "/payments/transactions").res.result_int() == 200);
     std::thread stopper{[&] { rs->srv.stop(); }};
     stopper.join();
-    auto [ec, rest] = c.read_raw(2s);
-    CHECK(ec != beast::error::timeout);
+    CHECK(c.read_raw(2s).ec != beast::error::timeout);
     rs.reset();
 }
 

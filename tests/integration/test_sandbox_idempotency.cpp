@@ -1,27 +1,12 @@
 // tests/integration/test_sandbox_idempotency.cpp — the sandbox's X-Idempotency-Key behaviour and the trickling /
 // silent raw scripts (raw_interval, hold_open), over real sockets (TLS or plain HTTP).
 //
-// Uses a raw Beast client only (never the SDK's client or models), like test_sandbox.cpp, so the sandbox is
-// tested on its own. The helpers of test_sandbox.cpp live in that file's anonymous namespace, hence local ones.
-#include <meld/sandbox/server.hpp>
+// Uses the raw Beast client of raw_http.hpp only (never the SDK's client or models), like test_sandbox.cpp, so the
+// sandbox is tested on its own.
+#include "raw_http.hpp"
 
 // The store itself is internal to the sandbox (not installed); its release-on-abandon contract is tested directly.
 #include "../../sandbox/src/idempotency.hpp"
-
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/use_future.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
-#include <boost/json/parse.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -30,232 +15,27 @@
 #include <future>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
-#include <vector>
 
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-namespace ssl = asio::ssl;
-namespace json = boost::json;
-using tcp = asio::ip::tcp;
-using namespace std::chrono_literals;
-using meld::emulator::scripted_response;
+using namespace meld_test::raw_http;
 using meld::emulator::server;
 using meld::emulator::server_params;
-using clock_type = std::chrono::steady_clock;
-using header_list = std::vector<std::pair<std::string, std::string>>;
 
-constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
-std::string const auth = std::string("BASIC ") + meld::emulator::default_api_key;
 std::string const payment_body = R"({"sourceAmount":"25.10","sourceCurrencyCode":"USD"})";
-
-/// A sandbox server running on its own thread and io_context, like the SDK's tests use it.
-struct running_server {
-    asio::io_context ioc;
-    asio::executor_work_guard<asio::io_context::executor_type> work{ioc.get_executor()};
-    server srv;
-    std::thread thread;
-
-    explicit running_server(server_params p = {}) : srv(ioc.get_executor(), std::move(p)) {
-        srv.start();
-        thread = std::thread([this] { ioc.run(); });
-    }
-    ~running_server() {
-        srv.stop();
-        work.reset();
-        thread.join();  // returns once every session coroutine has ended
-    }
-    running_server(running_server const&) = delete;
-    running_server& operator=(running_server const&) = delete;
-};
-
-/// Runs `a` to completion on `ioc` (the client's own io_context) and returns its result.
-template <class T>
-T run(asio::io_context& ioc, asio::awaitable<T> a) {
-    auto f = asio::co_spawn(ioc, std::move(a), asio::use_future);
-    ioc.restart();
-    ioc.run();
-    return f.get();
-}
-
-using response = http::response<http::string_body>;
-
-struct result {
-    boost::system::error_code ec;
-    response res;
-    std::chrono::milliseconds elapsed{};
-};
-
-/// What a raw read saw: every chunk with its arrival time, and the error that ended the read.
-struct raw_read {
-    boost::system::error_code ec;
-    std::vector<std::pair<clock_type::time_point, std::string>> chunks;
-    std::string bytes() const {
-        std::string out;
-        for (auto const& c : chunks) out += c.second;
-        return out;
-    }
-};
-
-/// One client connection (TLS or plain) kept open across requests.
-class client {
-public:
-    client(asio::io_context& ioc, server const& s) : ioc_(ioc), port_(s.port()), ctx_(ssl::context::tls_client) {
-        if (s.params().tls) {
-            ctx_.add_certificate_authority(asio::buffer(s.certificate_pem()));
-            ctx_.set_verify_mode(ssl::verify_peer);
-            tls_.emplace(ioc, ctx_);
-            tls_->set_verify_callback(ssl::host_name_verification("localhost"));
-        } else {
-            plain_.emplace(ioc);
-        }
-    }
-
-    boost::system::error_code connect(std::chrono::milliseconds timeout = 5s) {
-        return run(ioc_, do_connect(timeout));
-    }
-
-    result request(std::string method, std::string target, std::string body = {},
-                   header_list headers = {{"Authorization", auth}}, std::chrono::milliseconds timeout = 5s) {
-        return run(ioc_, do_request(make_request(std::move(method), std::move(target), std::move(body),
-                                                 std::move(headers)),
-                                    timeout));
-    }
-
-    /// Sends a request and reads whatever comes back, chunk by chunk, without HTTP parsing (until an error,
-    /// EOF included, or `timeout`).
-    raw_read request_raw(std::string method, std::string target, std::chrono::milliseconds timeout = 5s) {
-        return run(ioc_, do_request_raw(make_request(std::move(method), std::move(target), {}, {{"Authorization", auth}}),
-                                        timeout));
-    }
-
-    void close() {
-        boost::system::error_code ec;
-        tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ec);
-        tcp_layer().close();
-    }
-
-private:
-    beast::tcp_stream& tcp_layer() { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
-
-    static http::request<http::string_body> make_request(std::string method, std::string target, std::string body,
-                                                         header_list headers) {
-        http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-        req.method_string(method);
-        req.set(http::field::host, "localhost");
-        for (auto const& [k, v] : headers) req.set(k, v);
-        if (!body.empty()) req.set(http::field::content_type, "application/json");
-        req.body() = std::move(body);
-        req.prepare_payload();
-        return req;
-    }
-
-    asio::awaitable<boost::system::error_code> do_connect(std::chrono::milliseconds timeout) {
-        tcp_layer().expires_after(timeout);
-        auto [ec] = co_await tcp_layer().async_connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port_},
-                                                       tuple_awaitable);
-        if (ec || !tls_) co_return ec;
-        auto [hec] = co_await tls_->async_handshake(ssl::stream_base::client, tuple_awaitable);
-        co_return hec;
-    }
-
-    asio::awaitable<boost::system::error_code> write(http::request<http::string_body>& req) {
-        auto [wec, wn] = tls_ ? co_await http::async_write(*tls_, req, tuple_awaitable)
-                              : co_await http::async_write(*plain_, req, tuple_awaitable);
-        (void)wn;
-        co_return wec;
-    }
-
-    asio::awaitable<result> do_request(http::request<http::string_body> req, std::chrono::milliseconds timeout) {
-        result r;
-        auto const t0 = clock_type::now();
-        tcp_layer().expires_after(timeout);
-        if (auto wec = co_await write(req)) {
-            r.ec = wec;
-            co_return r;
-        }
-        auto [rec, rn] = tls_ ? co_await http::async_read(*tls_, buffer_, r.res, tuple_awaitable)
-                              : co_await http::async_read(*plain_, buffer_, r.res, tuple_awaitable);
-        (void)rn;
-        r.ec = rec;
-        r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t0);
-        co_return r;
-    }
-
-    asio::awaitable<raw_read> do_request_raw(http::request<http::string_body> req, std::chrono::milliseconds timeout) {
-        raw_read out;
-        tcp_layer().expires_after(timeout);
-        if (auto wec = co_await write(req)) {
-            out.ec = wec;
-            co_return out;
-        }
-        char buf[4096];
-        for (;;) {
-            auto [ec, n] = tls_ ? co_await tls_->async_read_some(asio::buffer(buf), tuple_awaitable)
-                                : co_await plain_->async_read_some(asio::buffer(buf), tuple_awaitable);
-            if (n > 0) out.chunks.emplace_back(clock_type::now(), std::string(buf, n));
-            if (ec) {
-                out.ec = ec;
-                co_return out;
-            }
-        }
-    }
-
-    asio::io_context& ioc_;
-    unsigned short port_;
-    ssl::context ctx_;
-    std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
-    std::optional<beast::tcp_stream> plain_;
-    beast::flat_buffer buffer_;
-};
-
-/// One request on a fresh connection, no assertion (safe on another thread than Catch's).
-result send(server const& s, std::string method, std::string target, std::string body = {},
-            header_list headers = {{"Authorization", auth}}) {
-    asio::io_context ioc;
-    client c{ioc, s};
-    result r;
-    if ((r.ec = c.connect())) return r;
-    return c.request(std::move(method), std::move(target), std::move(body), std::move(headers));
-}
-
-/// One request on a fresh connection, which must get an HTTP answer.
-result call(server const& s, std::string method, std::string target, std::string body = {},
-            header_list headers = {{"Authorization", auth}}) {
-    auto r = send(s, std::move(method), std::move(target), std::move(body), std::move(headers));
-    REQUIRE_FALSE(r.ec);
-    return r;
-}
 
 header_list keyed(std::string key, std::string authorization = auth) {
     return {{"Authorization", std::move(authorization)}, {"X-Idempotency-Key", std::move(key)}};
 }
-
-json::value parse(result const& r) { return json::parse(r.res.body()); }
 
 /// Every header of the answer, in order.
 header_list fields(response const& r) {
     header_list out;
     for (auto const& f : r) out.emplace_back(std::string(f.name_string()), std::string(f.value()));
     return out;
-}
-
-void require_error(result const& r, unsigned status, std::string_view code) {
-    CHECK(r.res.result_int() == status);
-    CHECK(r.res[http::field::content_type] == "application/json");
-    auto const v = parse(r);
-    REQUIRE(v.is_object());
-    CHECK(v.at("code").as_string() == code);
-    CHECK(v.at("message").is_string());
-    CHECK(v.at("errors").is_array());
-    auto const& rid = v.at("requestId").as_string();
-    CHECK(rid.size() == 32);
-    CHECK(rid.find_first_not_of("0123456789abcdef") == json::string::npos);
-    CHECK(v.at("timestamp").as_string().ends_with("Z"));
 }
 
 /// totalCount of GET /payments/transactions (no key: never a replay).

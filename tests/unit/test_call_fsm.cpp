@@ -5,6 +5,8 @@
 // Retry-After values, backoff growth and cap). Time and randomness are inputs: nothing here sleeps.
 #include <meld/detail/pipeline/call_fsm.hpp>
 
+#include "enum_names.hpp"
+
 #include <boost/asio/error.hpp>
 
 #include <catch2/catch.hpp>
@@ -15,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -27,30 +30,15 @@ using pl::attempt_phase;
 using pl::retry_verdict;
 using act = pl::call_action::type;
 
-namespace Catch {
-template <> struct StringMaker<retry_verdict> {
-    static std::string convert(retry_verdict v)
-    {
-        switch (v) {
-        case retry_verdict::give_up: return "give_up";
-        case retry_verdict::replay_now: return "replay_now";
-        case retry_verdict::retry: return "retry";
-        }
-        return "?";
-    }
+template <> struct meld_test::enum_names<retry_verdict> {
+    static constexpr std::pair<retry_verdict, char const*> names[] = {{retry_verdict::give_up, "give_up"},
+                                                                      {retry_verdict::replay_now, "replay_now"},
+                                                                      {retry_verdict::retry, "retry"}};
 };
-template <> struct StringMaker<act> {
-    static std::string convert(act a)
-    {
-        switch (a) {
-        case act::send: return "send";
-        case act::wait: return "wait";
-        case act::done: return "done";
-        }
-        return "?";
-    }
+template <> struct meld_test::enum_names<act> {
+    static constexpr std::pair<act, char const*> names[] = {
+        {act::send, "send"}, {act::wait, "wait"}, {act::done, "done"}};
 };
-}  // namespace Catch
 
 namespace {
 
@@ -76,6 +64,15 @@ pl::retry_decision decide(meld::retry_policy const& p, pl::attempt_outcome const
                           bool has_key = false, bool stale_used = false)
 {
     return pl::decide_retry(p, o, replay_safe, has_key, stale_used);
+}
+
+/// decide() for an outcome the policy must give up on; returns why.
+std::string_view give_up_reason(meld::retry_policy const& p, pl::attempt_outcome const& o, bool replay_safe,
+                                bool has_key = false)
+{
+    auto const d = decide(p, o, replay_safe, has_key);
+    CHECK(d.verdict == retry_verdict::give_up);
+    return d.reason;
 }
 
 /// A fixed sequence of uniform draws (the last one repeats).
@@ -158,6 +155,16 @@ struct call {
         resp.date = date;
         // the transport reports phase and reuse; the state machine reads status and classifies itself
         return attempt({attempt_phase::answered, {}, 0, false}, duration);
+    }
+
+    /// start(), then one answer (as answered() takes it), which must end the call.
+    pl::call_action only_answer(unsigned status, std::string body = "{}",
+                                std::string_view content_type = "application/json", std::string_view retry_after = {})
+    {
+        REQUIRE(start().kind == act::send);
+        auto const a = answered(status, std::move(body), content_type, retry_after);
+        CHECK(a.kind == act::done);
+        return a;
     }
 
     /// The next attempt after a wait.
@@ -272,10 +279,9 @@ TEST_CASE("retry_decision: 425 Too Early is retried only for a request with an i
 {
     meld::retry_policy p;
     auto const too_early = answer_outcome(425);
-    auto const no_key = decide(p, too_early, true, false);  // a GET: replay-safe, but no key in flight
-    CHECK(no_key.verdict == retry_verdict::give_up);
-    CHECK(contains(no_key.reason, "425"));
-    CHECK(contains(no_key.reason, "idempotency key"));
+    auto const no_key = give_up_reason(p, too_early, true, false);  // a GET: replay-safe, but no key in flight
+    CHECK(contains(no_key, "425"));
+    CHECK(contains(no_key, "idempotency key"));
     CHECK(decide(p, too_early, true, true).verdict == retry_verdict::retry);
     CHECK(decide(p, too_early, false, false).verdict == retry_verdict::give_up);
 
@@ -298,25 +304,19 @@ TEST_CASE("retry_decision: other 4xx, 501, a 3xx redirect and an unexpected cont
     for (unsigned status : {400u, 401u, 403u, 404u, 408u, 409u, 422u, 451u, 501u, 505u}) {
         CAPTURE(status);
         call c(http_method::get);
-        REQUIRE(c.start().kind == act::send);
-        auto const a = c.answered(status);
-        CHECK(a.kind == act::done);
+        auto const a = c.only_answer(status);
         CHECK(a.ec == meld::make_http_error(status));
         CHECK(c.fsm->last_decision().reason == "this answer is not retryable");
     }
     {
         call c(http_method::get);
-        REQUIRE(c.start().kind == act::send);
-        auto const a = c.answered(302, "", "text/plain");
-        CHECK(a.kind == act::done);
+        auto const a = c.only_answer(302, "", "text/plain");
         CHECK(a.ec == client_errc::redirect_refused);
         CHECK(contains(c.diag.client_message(), "redirects are never followed"));
     }
     {
         call c(http_method::get);
-        REQUIRE(c.start().kind == act::send);
-        auto const a = c.answered(200, "<html></html>", "text/html");
-        CHECK(a.kind == act::done);
+        auto const a = c.only_answer(200, "<html></html>", "text/html");
         CHECK(a.ec == client_errc::unexpected_content_type);
         CHECK(contains(c.diag.client_message(), "text/html"));
         CHECK(c.fsm->attempts() == 1);
@@ -336,9 +336,7 @@ TEST_CASE("retry_decision: connect-phase failures are retried (a keyless POST to
                    client_errc::proxy_tunnel_refused, client_errc::invalid_request, client_errc::invalid_base_url,
                    client_errc::insecure_url}) {
         CAPTURE(meld::error_code(e).message());
-        auto const d = decide(p, failure(attempt_phase::connecting, e), true, true);
-        CHECK(d.verdict == retry_verdict::give_up);
-        CHECK(d.reason == "this failure is not retryable");
+        CHECK(give_up_reason(p, failure(attempt_phase::connecting, e), true, true) == "this failure is not retryable");
     }
 
     call c(http_method::post);
@@ -363,9 +361,7 @@ TEST_CASE("retry_decision: a connection closed after the request was sent is ret
         auto const closed = failure(phase, client_errc::connection_closed);
         CHECK(decide(p, closed, true).verdict == retry_verdict::retry);
         CHECK(decide(p, closed, true, true).verdict == retry_verdict::retry);
-        auto const d = decide(p, closed, false);
-        CHECK(d.verdict == retry_verdict::give_up);
-        CHECK(contains(d.reason, "never sent twice"));
+        CHECK(contains(give_up_reason(p, closed, false), "never sent twice"));
         // malformed answers and oversized bodies are never retried, whatever the method
         CHECK(decide(p, failure(phase, client_errc::malformed_response), true).verdict == retry_verdict::give_up);
         CHECK(decide(p, failure(phase, client_errc::body_too_large), true).verdict == retry_verdict::give_up);
@@ -436,12 +432,10 @@ TEST_CASE("retry_decision: cancellation and the call's deadline are never retrie
                        attempt_phase::answered}) {
         CAPTURE(static_cast<int>(phase));
         for (bool reused : {false, true}) {
-            auto const aborted = decide(p, failure(phase, boost::asio::error::operation_aborted, reused), true, true);
-            CHECK(aborted.verdict == retry_verdict::give_up);
-            CHECK(aborted.reason == "the call was cancelled");
-            auto const late = decide(p, failure(phase, client_errc::request_timeout, reused), true, true);
-            CHECK(late.verdict == retry_verdict::give_up);
-            CHECK(late.reason == "the call's deadline passed");
+            CHECK(give_up_reason(p, failure(phase, boost::asio::error::operation_aborted, reused), true, true) ==
+                  "the call was cancelled");
+            CHECK(give_up_reason(p, failure(phase, client_errc::request_timeout, reused), true, true) ==
+                  "the call's deadline passed");
         }
     }
 }
@@ -452,9 +446,7 @@ TEST_CASE("retry_decision: the policy's switches")
     {
         call c(http_method::get);
         c.policy = meld::retry_policy::none();
-        REQUIRE(c.start().kind == act::send);
-        auto const a = c.answered(503);
-        CHECK(a.kind == act::done);
+        auto const a = c.only_answer(503);
         CHECK(a.ec == meld::api_errc::service_unavailable);
         CHECK(c.fsm->attempts() == 1);
         CHECK(c.diag.client_message().empty());
@@ -463,9 +455,8 @@ TEST_CASE("retry_decision: the policy's switches")
     {
         meld::retry_policy p;
         p.retry_connect_failures = false;
-        auto const d = decide(p, failure(attempt_phase::connecting, client_errc::connect_failed), true);
-        CHECK(d.verdict == retry_verdict::give_up);
-        CHECK(d.reason == "connect failures are not retried by this policy");
+        CHECK(give_up_reason(p, failure(attempt_phase::connecting, client_errc::connect_failed), true) ==
+              "connect failures are not retried by this policy");
         // answers and resets are unaffected
         CHECK(decide(p, answer_outcome(503), false).verdict == retry_verdict::retry);
         CHECK(decide(p, failure(attempt_phase::receiving, client_errc::connection_closed), true).verdict ==
@@ -475,9 +466,8 @@ TEST_CASE("retry_decision: the policy's switches")
     {
         meld::retry_policy p;
         p.retry_replay_safe_resets = false;
-        auto const d = decide(p, failure(attempt_phase::receiving, client_errc::connection_closed), true);
-        CHECK(d.verdict == retry_verdict::give_up);
-        CHECK(d.reason == "resets after the request was sent are not retried by this policy");
+        CHECK(give_up_reason(p, failure(attempt_phase::receiving, client_errc::connection_closed), true) ==
+              "resets after the request was sent are not retried by this policy");
         // the stale keep-alive replacement is not a retry: still made once
         CHECK(decide(p, failure(attempt_phase::sending, client_errc::connection_closed, true), true).verdict ==
               retry_verdict::replay_now);
@@ -780,9 +770,7 @@ TEST_CASE("call_fsm: a wait that would end after the deadline is not started, an
     c.settings.deadline = c.now + 1s;
     SECTION("Retry-After")
     {
-        REQUIRE(c.start().kind == act::send);
-        auto const a = c.answered(503, "{}", "application/json", "5");
-        CHECK(a.kind == act::done);
+        auto const a = c.only_answer(503, "{}", "application/json", "5");
         CHECK(a.ec == meld::api_errc::service_unavailable);
         CHECK(c.diag.client_message() == "gave up after 1 attempt: the next one would start after the call's "
                                          "deadline (Retry-After asks for 5000 ms, 1000 ms left)");

@@ -4,32 +4,27 @@
 // and a randomized run of thousands of steps against a reference model checking the invariants after each one.
 #include <meld/detail/transport/pool_state.hpp>
 
+#include "enum_names.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstddef>
 #include <deque>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <random>
 #include <set>
+#include <utility>
 #include <vector>
 
 using meld::detail::transport::grant;
 
-namespace Catch {
-template <> struct StringMaker<grant> {
-    static std::string convert(grant g)
-    {
-        switch (g) {
-        case grant::reuse: return "reuse";
-        case grant::open_new: return "open_new";
-        case grant::wait: return "wait";
-        }
-        return "?";
-    }
+template <> struct meld_test::enum_names<grant> {
+    static constexpr std::pair<grant, char const*> names[] = {
+        {grant::reuse, "reuse"}, {grant::open_new, "open_new"}, {grant::wait, "wait"}};
 };
-}  // namespace Catch
 
 namespace {
 
@@ -46,14 +41,17 @@ pool::acquire_result acquire(pool& p, waiter& w)
     return r;
 }
 
-/// A pool of `n` with every slot busy (opened, not yet returned).
-void fill(pool& p, std::size_t n)
+/// Opens `n` connections of an empty pool (busy: opened, not yet returned), then queues each of `waiters` behind
+/// them, oldest first (so `n` must be the pool's max_size when there are waiters).
+void fill(pool& p, std::size_t n, std::initializer_list<waiter*> waiters = {})
 {
     for (std::size_t i = 0; i < n; ++i) {
         waiter w;
         REQUIRE(acquire(p, w).kind == grant::open_new);
     }
     REQUIRE(p.open() == n);
+    for (waiter* w : waiters)
+        REQUIRE(acquire(p, *w).kind == grant::wait);
 }
 
 }  // namespace
@@ -101,11 +99,8 @@ TEST_CASE("pool_state: a released connection is kept idle and reused when nobody
 TEST_CASE("pool_state: waiters are served oldest first, by direct hand-off")
 {
     pool p(1);
-    fill(p, 1);
     waiter w1, w2, w3;
-    REQUIRE(acquire(p, w1).kind == grant::wait);
-    REQUIRE(acquire(p, w2).kind == grant::wait);
-    REQUIRE(acquire(p, w3).kind == grant::wait);
+    fill(p, 1, {&w1, &w2, &w3});
     CHECK(p.waiting() == 3);
 
     waiter* got = p.release_reusable(11);
@@ -149,10 +144,8 @@ TEST_CASE("pool_state: a new call never takes an idle connection while others wa
 TEST_CASE("pool_state: two releases in a row reach two different waiters (no lost wake-up)")
 {
     pool p(2);
-    fill(p, 2);
     waiter w1, w2;
-    REQUIRE(acquire(p, w1).kind == grant::wait);
-    REQUIRE(acquire(p, w2).kind == grant::wait);
+    fill(p, 2, {&w1, &w2});
     waiter* first = p.release_reusable(1);
     waiter* second = p.release_reusable(2);
     REQUIRE(first != nullptr);
@@ -166,10 +159,8 @@ TEST_CASE("pool_state: two releases in a row reach two different waiters (no los
 
     // the same with one reusable and one broken connection
     pool q(2);
-    fill(q, 2);
     waiter v1, v2;
-    REQUIRE(acquire(q, v1).kind == grant::wait);
-    REQUIRE(acquire(q, v2).kind == grant::wait);
+    fill(q, 2, {&v1, &v2});
     CHECK(q.release_closed() == &v1);
     CHECK(q.release_reusable(5) == &v2);
     CHECK(v1.granted == grant::open_new);
@@ -180,10 +171,8 @@ TEST_CASE("pool_state: two releases in a row reach two different waiters (no los
 TEST_CASE("pool_state: a broken connection's slot goes to the oldest waiter as open_new, else is freed")
 {
     pool p(1);
-    fill(p, 1);
     waiter w1, w2;
-    REQUIRE(acquire(p, w1).kind == grant::wait);
-    REQUIRE(acquire(p, w2).kind == grant::wait);
+    fill(p, 1, {&w1, &w2});
     CHECK(p.release_closed() == &w1);
     CHECK(w1.granted == grant::open_new);
     CHECK(w1.conn == 0);
@@ -201,11 +190,8 @@ TEST_CASE("pool_state: a broken connection's slot goes to the oldest waiter as o
 TEST_CASE("pool_state: cancel() removes a waiter; false once it was served")
 {
     pool p(1);
-    fill(p, 1);
     waiter w1, w2, w3;
-    REQUIRE(acquire(p, w1).kind == grant::wait);
-    REQUIRE(acquire(p, w2).kind == grant::wait);
-    REQUIRE(acquire(p, w3).kind == grant::wait);
+    fill(p, 1, {&w1, &w2, &w3});
     CHECK(p.cancel(w2));  // from the middle
     CHECK_FALSE(w2.queued);
     CHECK(p.waiting() == 2);
@@ -221,10 +207,8 @@ TEST_CASE("pool_state: cancel() removes a waiter; false once it was served")
 
     // head and tail links stay right after removing the head
     pool q(1);
-    fill(q, 1);
     waiter a, b, c;
-    REQUIRE(acquire(q, a).kind == grant::wait);
-    REQUIRE(acquire(q, b).kind == grant::wait);
+    fill(q, 1, {&a, &b});
     CHECK(q.cancel(a));
     REQUIRE(acquire(q, c).kind == grant::wait);
     CHECK(q.release_closed() == &b);

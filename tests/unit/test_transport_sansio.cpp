@@ -85,6 +85,20 @@ reading read_answer(std::string_view bytes, std::size_t body_limit = 1 << 20,
     return out;
 }
 
+/// Reads an interim answer from `bytes`, then the final one from the bytes after it; both must be complete.
+std::pair<reading, reading> read_interim_then_final(std::string_view bytes)
+{
+    auto interim = read_answer(bytes);
+    CHECK_FALSE(interim.ec);
+    CHECK(interim.done);
+    CHECK(interim.interim);
+    auto final_answer = read_answer(bytes.substr(interim.consumed));
+    CHECK_FALSE(final_answer.ec);
+    CHECK(final_answer.done);
+    CHECK_FALSE(final_answer.interim);
+    return {std::move(interim), std::move(final_answer)};
+}
+
 // ---- proxy ---------------------------------------------------------------------------------------------------
 
 std::map<std::string, std::string, std::less<>> fake_env;
@@ -95,25 +109,21 @@ char const* fake_getenv(char const* name)
     return it == fake_env.end() ? nullptr : it->second.c_str();
 }
 
-base_url_info api_https()
-{
-    base_url_info u;
-    u.tls = true;
-    u.host = "api.meld.io";
-    u.port = "443";
-    u.host_header = "api.meld.io";
-    return u;
-}
+base_url_info api_https() { return {.tls = true, .host = "api.meld.io", .port = "443", .host_header = "api.meld.io"}; }
 
 base_url_info api_http_loopback()
 {
-    base_url_info u;
-    u.tls = false;
-    u.host = "localhost";
-    u.port = "8080";
-    u.host_header = "localhost:8080";
-    u.loopback = true;
-    return u;
+    return {.tls = false, .host = "localhost", .port = "8080", .host_header = "localhost:8080", .loopback = true};
+}
+
+/// What select_proxy() picks for `api`, with `p` and the fake environment (it must accept them): the proxy's
+/// "host:port", or "direct".
+std::string route(meld::proxy_params const& p, base_url_info const& api)
+{
+    std::optional<tr::proxy_target> out;
+    std::string msg;
+    CHECK_FALSE(tr::select_proxy(p, api, &fake_getenv, out, msg));
+    return out ? out->host + ":" + out->port : "direct";
 }
 
 }  // namespace
@@ -207,18 +217,10 @@ TEST_CASE("response_reader: 100 Continue then the final answer in the same bytes
 {
     std::string_view const bytes = "HTTP/1.1 100 Continue\r\n\r\n"
                                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
-    auto const first = read_answer(bytes);
-    CHECK_FALSE(first.ec);
-    CHECK(first.done);
-    CHECK(first.interim);
+    auto const [first, final_answer] = read_interim_then_final(bytes);
     CHECK(first.resp.status == 100);
     CHECK(first.consumed == std::string_view("HTTP/1.1 100 Continue\r\n\r\n").size());
     CHECK(first.resp.body.empty());
-
-    auto const final_answer = read_answer(bytes.substr(first.consumed));
-    CHECK_FALSE(final_answer.ec);
-    CHECK(final_answer.done);
-    CHECK_FALSE(final_answer.interim);
     CHECK(final_answer.resp.status == 200);
     CHECK(final_answer.resp.body == "{}");
 }
@@ -231,15 +233,9 @@ TEST_CASE("response_reader: 103 Early Hints with a Link header is interim")
                                    "HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 21\r\n\r\n"
                                    R"({"code":"NOT_FOUND"})"
                                    "\n";
-    auto const hints = read_answer(bytes);
-    CHECK_FALSE(hints.ec);
-    CHECK(hints.done);
-    CHECK(hints.interim);
+    auto const [hints, final_answer] = read_interim_then_final(bytes);
     CHECK(hints.resp.status == 103);
     CHECK(hints.resp.content_type.empty());
-    auto const final_answer = read_answer(bytes.substr(hints.consumed));
-    CHECK_FALSE(final_answer.ec);
-    CHECK_FALSE(final_answer.interim);
     CHECK(final_answer.resp.status == 404);
     CHECK(final_answer.resp.body == "{\"code\":\"NOT_FOUND\"}\n");
 }
@@ -524,6 +520,17 @@ TEST_CASE("redact: secrets shorter than 6 characters are ignored")
     CHECK(k.redacted("longsecret") == "[REDACTED]");
 }
 
+TEST_CASE("redact: a value cut inside a secret (a truncated header) is recognised")
+{
+    pl::redactor r;
+    r.add_secret("0123456789abcdef");
+    CHECK(r.contains_secret_or_cut("x-request-id 0123456789abcdef tail"));
+    CHECK(r.contains_secret_or_cut("prefix 012345"));       // the first 6 characters, at the end
+    CHECK_FALSE(r.contains_secret_or_cut("prefix 01234"));  // 5: too short to be a credential fragment
+    CHECK_FALSE(r.contains_secret_or_cut("012345 suffix"));  // not at the cut
+    CHECK_FALSE(r.contains_secret_or_cut(""));
+}
+
 TEST_CASE("redact: overlapping and nested secrets leave no fragment behind")
 {
     pl::redactor r;
@@ -563,48 +570,35 @@ TEST_CASE("proxy: parse_proxy_url")
 {
     tr::proxy_target t;
     std::string msg;
-    SECTION("credentials are percent-decoded and become a Basic header")
+    SECTION("accepted, each field as expected")
     {
-        REQUIRE_FALSE(tr::parse_proxy_url("http://user:p%40ss@proxy.corp:3128", t, msg));
-        CHECK(t.host == "proxy.corp");
-        CHECK(t.port == "3128");
-        CHECK_FALSE(t.ip_literal);
-        CHECK(t.user == "user");
-        CHECK(t.password == "p@ss");
-        CHECK(t.authorization == "Basic dXNlcjpwQHNz");
-    }
-    SECTION("default port 1080, no credentials")
-    {
-        REQUIRE_FALSE(tr::parse_proxy_url("http://proxy.corp", t, msg));
-        CHECK(t.host == "proxy.corp");
-        CHECK(t.port == "1080");
-        CHECK(t.authorization.empty());
-        REQUIRE_FALSE(tr::parse_proxy_url("http://proxy.corp:8080/", t, msg));  // a lone "/" is fine
-        CHECK(t.port == "8080");
-    }
-    SECTION("host:port without a scheme")
-    {
-        REQUIRE_FALSE(tr::parse_proxy_url("proxy.corp:3128", t, msg));
-        CHECK(t.host == "proxy.corp");
-        CHECK(t.port == "3128");
-        REQUIRE_FALSE(tr::parse_proxy_url("10.1.2.3:8080", t, msg));
-        CHECK(t.host == "10.1.2.3");
-        CHECK(t.ip_literal);
-    }
-    SECTION("the scheme is case-insensitive")
-    {
-        REQUIRE_FALSE(tr::parse_proxy_url("HTTP://proxy.corp:3128", t, msg));
-        CHECK(t.host == "proxy.corp");
-        CHECK(t.port == "3128");
-    }
-    SECTION("IPv6")
-    {
-        REQUIRE_FALSE(tr::parse_proxy_url("http://[::1]:8080", t, msg));
-        CHECK(t.host == "::1");
-        CHECK(t.port == "8080");
-        CHECK(t.ip_literal);
-        REQUIRE_FALSE(tr::parse_proxy_url("[fd00::5]:3128", t, msg));
-        CHECK(t.host == "fd00::5");
+        struct row {
+            std::string_view url, host, port;
+            bool ip_literal = false;
+            std::string_view user{}, password{}, authorization{};
+        };
+        for (row const& r : {
+                 // credentials are percent-decoded and become a Basic header
+                 row{"http://user:p%40ss@proxy.corp:3128", "proxy.corp", "3128", false, "user", "p@ss",
+                     "Basic dXNlcjpwQHNz"},
+                 row{"http://proxy.corp", "proxy.corp", "1080"},        // default port 1080, no credentials
+                 row{"http://proxy.corp:8080/", "proxy.corp", "8080"},  // a lone "/" is fine
+                 row{"proxy.corp:3128", "proxy.corp", "3128"},          // host:port without a scheme
+                 row{"10.1.2.3:8080", "10.1.2.3", "8080", true},
+                 row{"HTTP://proxy.corp:3128", "proxy.corp", "3128"},  // the scheme is case-insensitive
+                 row{"http://[::1]:8080", "::1", "8080", true},        // IPv6
+                 row{"[fd00::5]:3128", "fd00::5", "3128", true},
+             }) {
+            CAPTURE(r.url);
+            tr::proxy_target parsed;
+            REQUIRE_FALSE(tr::parse_proxy_url(r.url, parsed, msg));
+            CHECK(parsed.host == r.host);
+            CHECK(parsed.port == r.port);
+            CHECK(parsed.ip_literal == r.ip_literal);
+            CHECK(parsed.user == r.user);
+            CHECK(parsed.password == r.password);
+            CHECK(parsed.authorization == r.authorization);
+        }
     }
     SECTION("refused, without echoing the password")
     {
@@ -667,77 +661,56 @@ TEST_CASE("proxy: select_proxy with the environment")
 
     SECTION("nothing set: direct")
     {
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        CHECK_FALSE(out.has_value());
+        CHECK(route(p, api_https()) == "direct");
     }
     SECTION("lowercase wins over uppercase")
     {
         fake_env["https_proxy"] = "http://lower.corp:1111";
         fake_env["HTTPS_PROXY"] = "http://upper.corp:2222";
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        REQUIRE(out.has_value());
-        CHECK(out->host == "lower.corp");
+        CHECK(route(p, api_https()) == "lower.corp:1111");
     }
     SECTION("uppercase when lowercase is unset or empty")
     {
         fake_env["HTTPS_PROXY"] = "http://upper.corp:2222";
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        REQUIRE(out.has_value());
-        CHECK(out->host == "upper.corp");
-        CHECK(out->port == "2222");
+        CHECK(route(p, api_https()) == "upper.corp:2222");
         fake_env["https_proxy"] = "";
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        REQUIRE(out.has_value());
-        CHECK(out->host == "upper.corp");
+        CHECK(route(p, api_https()) == "upper.corp:2222");
     }
     SECTION("HTTPS_PROXY for an https base URL, lower-case http_proxy only for plain http (httpoxy)")
     {
         fake_env["HTTPS_PROXY"] = "http://tls.corp:3128";
         fake_env["HTTP_PROXY"] = "http://cgi-header.corp:3128";
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        REQUIRE(out.has_value());
-        CHECK(out->host == "tls.corp");
-        CHECK_FALSE(tr::select_proxy(p, api_http_loopback(), &fake_getenv, out, msg));
-        CHECK_FALSE(out.has_value());  // HTTP_PROXY (upper case) is never read, as curl
+        CHECK(route(p, api_https()) == "tls.corp:3128");
+        CHECK(route(p, api_http_loopback()) == "direct");  // HTTP_PROXY (upper case) is never read, as curl
         fake_env["http_proxy"] = "http://plain.corp:3128";
-        CHECK_FALSE(tr::select_proxy(p, api_http_loopback(), &fake_getenv, out, msg));
-        REQUIRE(out.has_value());
-        CHECK(out->host == "plain.corp");
+        CHECK(route(p, api_http_loopback()) == "plain.corp:3128");
         fake_env.erase("http_proxy");
         fake_env.erase("HTTP_PROXY");
-        CHECK_FALSE(tr::select_proxy(p, api_http_loopback(), &fake_getenv, out, msg));
-        CHECK_FALSE(out.has_value());  // never HTTPS_PROXY for http
+        CHECK(route(p, api_http_loopback()) == "direct");  // never HTTPS_PROXY for http
     }
     SECTION("NO_PROXY")
     {
         fake_env["HTTPS_PROXY"] = "http://tls.corp:3128";
         fake_env["NO_PROXY"] = "localhost,.meld.io";
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        CHECK_FALSE(out.has_value());
+        CHECK(route(p, api_https()) == "direct");
         fake_env["no_proxy"] = "other.test";  // lowercase wins here too
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        CHECK(out.has_value());
+        CHECK(route(p, api_https()) == "tls.corp:3128");
     }
     SECTION("from_environment = false: the environment is not read")
     {
         fake_env["HTTPS_PROXY"] = "http://tls.corp:3128";
         fake_env["https_proxy"] = "http://tls.corp:3128";
         p.from_environment = false;
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        CHECK_FALSE(out.has_value());
+        CHECK(route(p, api_https()) == "direct");
     }
     SECTION("an explicit URL wins over the environment and NO_PROXY")
     {
         fake_env["HTTPS_PROXY"] = "http://env.corp:3128";
         fake_env["NO_PROXY"] = "*";
         p.url = "http://explicit.corp:8080";
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        REQUIRE(out.has_value());
-        CHECK(out->host == "explicit.corp");
+        CHECK(route(p, api_https()) == "explicit.corp:8080");
         p.from_environment = false;
-        CHECK_FALSE(tr::select_proxy(p, api_https(), &fake_getenv, out, msg));
-        REQUIRE(out.has_value());
-        CHECK(out->host == "explicit.corp");
+        CHECK(route(p, api_https()) == "explicit.corp:8080");
     }
     SECTION("an unusable value is an error and leaves no proxy")
     {

@@ -64,7 +64,7 @@ MELD_DECL void detail_access::redact(diagnostics& d, detail::pipeline::redactor 
     for (auto& e : d.errors_)
         r.apply(e);
     auto const fix = [&r](auto& small) {
-        if (!small.empty() && r.contains_secret(small.view()))
+        if (!small.empty() && r.contains_secret_or_cut(small.view()))
             small.assign(detail::pipeline::redacted_marker);
     };
     fix(d.retry_after_);

@@ -555,7 +555,9 @@ inline void engine::impl::report(runner::call_op& op, std::optional<std::chrono:
     auto const& rec = op.diag->attempts().back();
     auto const& outcome = op.fsm.last_outcome();
     if (want_event) {
-        std::string request_id = redactor.redacted(op.resp->request_id.view());
+        std::string request_id = redactor.contains_secret_or_cut(op.resp->request_id.view())
+                                     ? std::string(pipeline::redacted_marker)
+                                     : std::string(op.resp->request_id.view());
         attempt_event ev;
         ev.operation = op.req->operation_name;
         ev.method = op.req->method;

@@ -8,6 +8,7 @@
 #define MELD_DETAIL_PIPELINE_BACKOFF_HPP
 
 #include <meld/retry_policy.hpp>
+#include <meld/timestamp.hpp>
 
 #include <algorithm>
 #include <array>
@@ -44,15 +45,7 @@ inline std::chrono::milliseconds backoff_delay(retry_policy const& p, unsigned r
 
 namespace http_date_detail {
 
-constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept
-{
-    y -= m <= 2;
-    std::int64_t const era = (y >= 0 ? y : y - 399) / 400;
-    auto const yoe = static_cast<unsigned>(y - era * 400);
-    unsigned const doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    unsigned const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
+using meld::detail::days_from_civil;
 
 inline bool parse_uint(std::string_view& s, std::size_t digits, unsigned& out) noexcept
 {

@@ -118,6 +118,20 @@ public:
                            [&](std::string const& s) { return text.find(s) != std::string_view::npos; });
     }
 
+    /// Also true when `text` was cut inside a secret: it ends with the first 6 or more characters of one
+    /// (a header value truncated to a fixed capacity).
+    bool contains_secret_or_cut(std::string_view text) const noexcept
+    {
+        if (contains_secret(text))
+            return true;
+        return std::any_of(secrets_.begin(), secrets_.end(), [&](std::string const& s) {
+            for (std::size_t n = std::min(s.size() - 1, text.size()); n >= min_secret; --n)
+                if (text.substr(text.size() - n) == std::string_view(s).substr(0, n))
+                    return true;
+            return false;
+        });
+    }
+
 private:
     static constexpr std::size_t min_secret = 6;
 
