@@ -104,6 +104,18 @@ struct recorded_output {
     }
 };
 
+/// Every text a failed call hands the user: diagnostics' strings, kept headers and the exception's what().
+void collect_text(std::vector<std::string>& out, outcome const& r)
+{
+    auto const& d = r.diag;
+    out.push_back(d.summary());
+    for (std::string_view t : {d.code(), d.message(), d.client_message(), d.raw_body(), d.request_id(),
+                               d.date_header(), d.retry_after_header()})  // views into `d`, alive here
+        out.emplace_back(t);
+    out.insert(out.end(), d.errors().begin(), d.errors().end());
+    out.emplace_back(meld::error(r.ec, d).what());
+}
+
 /// A sandbox and the test thread's io_context. `params` are the sandbox's client parameters: a test adjusts them
 /// (e.g. `params.retry = quick_retries();`) before its first call, which makes the client from them.
 class pipeline_fixture {
@@ -570,14 +582,7 @@ TEST_CASE_METHOD(pipeline_fixture,
     CHECK(r.ec == meld::api_errc::unauthorized);
     std::vector<std::string> produced = out.lines;
     produced.insert(produced.end(), out.request_ids.begin(), out.request_ids.end());
-    produced.emplace_back(r.diag.summary());
-    produced.emplace_back(r.diag.message());
-    produced.emplace_back(r.diag.client_message());
-    produced.emplace_back(r.diag.raw_body());
-    produced.emplace_back(r.diag.request_id());
-    for (auto const& e : r.diag.errors())
-        produced.emplace_back(e);
-    produced.emplace_back(meld::error(r.ec, r.diag).what());
+    collect_text(produced, r);
     for (auto const& text : produced) {
         CHECK(text.find(key) == std::string::npos);
         CHECK(text.find(secret_part) == std::string::npos);
@@ -647,17 +652,7 @@ TEST_CASE_METHOD(retrying_fixture,
         sb.server().script("POST", quote_path, f, 3);
         auto const r = quote();
         CHECK(r.ec);
-        produced.emplace_back(r.diag.summary());
-        produced.emplace_back(r.diag.code());
-        produced.emplace_back(r.diag.message());
-        produced.emplace_back(r.diag.client_message());
-        produced.emplace_back(r.diag.raw_body());
-        produced.emplace_back(r.diag.request_id());
-        produced.emplace_back(r.diag.date_header());
-        produced.emplace_back(r.diag.retry_after_header());
-        for (auto const& e : r.diag.errors())
-            produced.emplace_back(e);
-        produced.emplace_back(meld::error(r.ec, r.diag).what());
+        collect_text(produced, r);
         sb.server().clear_scripts();
     }
     {
