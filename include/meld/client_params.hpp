@@ -73,6 +73,9 @@ struct client_params {
     meld::logger logger{};
     /// Called once per attempt, on the thread that runs the call; unset: nothing is collected.
     std::function<void(attempt_event const&)> on_attempt{};
+    /// A response value of an unexpected JSON type is left empty with a decode warning (diagnostics, logger);
+    /// true: it fails the call with client_errc::decode_failed instead (for CI and tests).
+    bool strict_decoding = false;
 };
 
 /// Per-call overrides (all optional).
@@ -83,6 +86,8 @@ struct call_params {
     std::optional<std::chrono::milliseconds> request_timeout{};
     /// Replaces client_params::retry for this call (e.g. meld::retry_policy::none()).
     std::optional<retry_policy> retry{};
+    /// Replaces client_params::strict_decoding for this call.
+    std::optional<bool> strict_decoding{};
 };
 
 }  // namespace meld

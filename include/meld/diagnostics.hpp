@@ -10,6 +10,7 @@
 
 #include <meld/detail/config.hpp>
 #include <meld/detail/small_text.hpp>
+#include <meld/json/decode_report.hpp>
 
 #include <boost/container/small_vector.hpp>
 #include <boost/system/error_code.hpp>
@@ -66,6 +67,10 @@ public:
     std::string_view retry_after_header() const noexcept { return retry_after_; }
     std::string_view date_header() const noexcept { return date_; }
     std::string_view request_id_header_name() const noexcept { return request_id_header_name_; }
+    /// Values of an unexpected JSON type that decoding tolerated (left empty), the first few kept; and how
+    /// many there were in all. Empty for a clean decode. Strict mode makes the first one a decode_failed.
+    std::span<json::decode_warning const> decode_warnings() const noexcept { return decode_report_.warnings; }
+    std::size_t decode_warning_count() const noexcept { return decode_report_.total; }
     /// One of the kept headers by name (case-insensitive), "" when absent.
     MELD_DECL std::string_view header(std::string_view name) const noexcept;
 
@@ -86,6 +91,7 @@ private:
     detail::small_text<40> date_;
     detail::small_text<40> request_id_header_name_;
     detail::small_text<120> request_id_header_value_;
+    json::decode_report decode_report_;
 };
 
 /// Semi-private mutator used by the library's pipeline and tests (the public interface is read-only).
@@ -124,6 +130,7 @@ struct detail_access {
         d.errors_.clear();
         d.transport_error_ = {};
     }
+    static void set_decode_report(diagnostics& d, json::decode_report&& r) { d.decode_report_ = std::move(r); }
     /// Removes every secret known to `r` from every string of `d`.
     MELD_DECL static void redact(diagnostics& d, detail::pipeline::redactor const& r);
 };

@@ -5,6 +5,7 @@
 #include <meld/client.hpp>
 #include <meld/client_params.hpp>
 #include <meld/decimal.hpp>
+#include <meld/decode.hpp>
 #include <meld/diagnostics.hpp>
 #include <meld/error.hpp>
 #include <meld/exception.hpp>

@@ -10,6 +10,7 @@
 #define MELD_OPERATION_HPP
 
 #include <meld/client_params.hpp>
+#include <meld/detail/coawait_guard.hpp>
 #include <meld/detail/engine.hpp>
 #include <meld/detail/handler_forwarding.hpp>
 #include <meld/detail/pagination_params.hpp>
@@ -42,14 +43,18 @@ struct op_state {
     raw_response resp;
     diagnostics local_diag;
     diagnostics* diag;
+    engine* eng;
+    bool strict;
 
-    op_state(Handler h, prepared_request r, diagnostics* d)
-        : handler(std::move(h)), req(std::move(r)), diag(d != nullptr ? d : &local_diag)
+    op_state(Handler h, prepared_request r, diagnostics* d, engine* e)
+        : handler(std::move(h)), req(std::move(r)), diag(d != nullptr ? d : &local_diag), eng(e),
+          strict(req.strict_decoding.value_or(e->params().strict_decoding))
     {
     }
 };
 
-/// Decodes the engine's answer into the typed response and completes the user's handler.
+/// Decodes the engine's answer into the typed response (tolerantly unless strict: decode_report.hpp) and
+/// completes the user's handler.
 template <class Endpoint, class Handler>
 struct typed_completion {
     std::unique_ptr<op_state<Endpoint, Handler>> st_;
@@ -62,10 +67,15 @@ struct typed_completion {
             std::string_view body = st_->resp.body;
             if (body.empty())
                 body = "null";
-            if (auto dec = json::decode(body, result, &msg)) {
+            json::decode_report report;
+            if (auto dec = json::decode(body, result, json::decode_options{.strict = st_->strict}, &report, &msg)) {
                 ec = dec;
                 detail_access::set_client_message(*st_->diag, "decoding the " + std::string(Endpoint::name) +
                                                                   " response failed: " + msg);
+            }
+            if (!report.empty() || ec) {
+                detail_access::set_decode_report(*st_->diag, std::move(report));
+                st_->eng->after_decode(Endpoint::name, *st_->diag);
             }
         }
         auto handler = std::move(st_->handler);
@@ -84,7 +94,7 @@ struct operation_initiation {
     void operator()(Handler&& handler, prepared_request req)
     {
         using state_type = op_state<Endpoint, std::decay_t<Handler>>;
-        auto st = std::make_unique<state_type>(std::forward<Handler>(handler), std::move(req), diag);
+        auto st = std::make_unique<state_type>(std::forward<Handler>(handler), std::move(req), diag, eng);
         auto& s = *st;
         eng->async_execute(s.req, s.resp, *s.diag,
                            typed_completion<Endpoint, std::decay_t<Handler>>{std::move(st)});
@@ -115,15 +125,14 @@ public:
     template <detail::completion_token_arg CompletionToken = default_token_t>
     auto operator()(request_type const& req, CompletionToken&& token = CompletionToken{}) const
     {
-        return (*this)(req, call_params{}, std::forward<CompletionToken>(token));
+        return initiate(req, nullptr, nullptr, std::forward<CompletionToken>(token));
     }
 
-    /// Same, with per-call overrides (Meld-Version, idempotency key, timeout).
+    /// Same, with per-call overrides (Meld-Version, idempotency key, timeout, retry policy, strict decoding).
     template <detail::completion_token_arg CompletionToken = default_token_t>
     auto operator()(request_type const& req, call_params const& opts, CompletionToken&& token = CompletionToken{}) const
     {
-        return boost::asio::async_initiate<CompletionToken, void(error_code, response_type)>(
-            detail::operation_initiation<Endpoint>{engine_, nullptr}, token, detail::build_request<Endpoint>(req, opts));
+        return initiate(req, &opts, nullptr, std::forward<CompletionToken>(token));
     }
 
     /// Non-throwing form: failures fill `diag` (which must outlive the call) and complete with the error_code.
@@ -131,8 +140,69 @@ public:
     auto operator()(request_type const& req, call_params const& opts, diagnostics& diag,
                     CompletionToken&& token = CompletionToken{}) const
     {
-        return boost::asio::async_initiate<CompletionToken, void(error_code, response_type)>(
-            detail::operation_initiation<Endpoint>{engine_, &diag}, token, detail::build_request<Endpoint>(req, opts));
+        return initiate(req, &opts, &diag, std::forward<CompletionToken>(token));
+    }
+
+    /// Non-throwing form without overrides.
+    template <detail::completion_token_arg CompletionToken = boost::asio::use_awaitable_t<>>
+    auto operator()(request_type const& req, diagnostics& diag, CompletionToken&& token = CompletionToken{}) const
+    {
+        return initiate(req, nullptr, &diag, std::forward<CompletionToken>(token));
+    }
+
+    // Rvalue requests / call_params (`quote({...})`): the same calls, except on gcc 12 with a token that can be
+    // co_awaited, where they do not compile (detail/coawait_guard.hpp explains why no API shape can make
+    // `co_await quote({...})` safe there). Name the request instead.
+    template <detail::completion_token_arg CompletionToken = default_token_t>
+    auto operator()(request_type&& req, CompletionToken&& token = CompletionToken{}) const
+    {
+        static_assert(detail::rvalue_aggregate_ok<CompletionToken>, MELD_GCC12_INLINE_MESSAGE);
+        return initiate(req, nullptr, nullptr, std::forward<CompletionToken>(token));
+    }
+    template <detail::completion_token_arg CompletionToken = default_token_t>
+    auto operator()(request_type&& req, call_params const& opts, CompletionToken&& token = CompletionToken{}) const
+    {
+        static_assert(detail::rvalue_aggregate_ok<CompletionToken>, MELD_GCC12_INLINE_MESSAGE);
+        return initiate(req, &opts, nullptr, std::forward<CompletionToken>(token));
+    }
+    template <detail::completion_token_arg CompletionToken = default_token_t>
+    auto operator()(request_type const& req, call_params&& opts, CompletionToken&& token = CompletionToken{}) const
+    {
+        static_assert(detail::rvalue_aggregate_ok<CompletionToken>, MELD_GCC12_INLINE_MESSAGE);
+        return initiate(req, &opts, nullptr, std::forward<CompletionToken>(token));
+    }
+    template <detail::completion_token_arg CompletionToken = default_token_t>
+    auto operator()(request_type&& req, call_params&& opts, CompletionToken&& token = CompletionToken{}) const
+    {
+        static_assert(detail::rvalue_aggregate_ok<CompletionToken>, MELD_GCC12_INLINE_MESSAGE);
+        return initiate(req, &opts, nullptr, std::forward<CompletionToken>(token));
+    }
+    template <detail::completion_token_arg CompletionToken = boost::asio::use_awaitable_t<>>
+    auto operator()(request_type&& req, call_params const& opts, diagnostics& diag,
+                    CompletionToken&& token = CompletionToken{}) const
+    {
+        static_assert(detail::rvalue_aggregate_ok<CompletionToken>, MELD_GCC12_INLINE_MESSAGE);
+        return initiate(req, &opts, &diag, std::forward<CompletionToken>(token));
+    }
+    template <detail::completion_token_arg CompletionToken = boost::asio::use_awaitable_t<>>
+    auto operator()(request_type const& req, call_params&& opts, diagnostics& diag,
+                    CompletionToken&& token = CompletionToken{}) const
+    {
+        static_assert(detail::rvalue_aggregate_ok<CompletionToken>, MELD_GCC12_INLINE_MESSAGE);
+        return initiate(req, &opts, &diag, std::forward<CompletionToken>(token));
+    }
+    template <detail::completion_token_arg CompletionToken = boost::asio::use_awaitable_t<>>
+    auto operator()(request_type&& req, call_params&& opts, diagnostics& diag,
+                    CompletionToken&& token = CompletionToken{}) const
+    {
+        static_assert(detail::rvalue_aggregate_ok<CompletionToken>, MELD_GCC12_INLINE_MESSAGE);
+        return initiate(req, &opts, &diag, std::forward<CompletionToken>(token));
+    }
+    template <detail::completion_token_arg CompletionToken = boost::asio::use_awaitable_t<>>
+    auto operator()(request_type&& req, diagnostics& diag, CompletionToken&& token = CompletionToken{}) const
+    {
+        static_assert(detail::rvalue_aggregate_ok<CompletionToken>, MELD_GCC12_INLINE_MESSAGE);
+        return initiate(req, nullptr, &diag, std::forward<CompletionToken>(token));
     }
 
     /// Paginated operations only: an async generator of pages, `while (auto p = co_await g.next())`.
@@ -154,6 +224,15 @@ public:
     boost::asio::any_io_executor get_executor() const { return engine_->get_executor(); }
 
 private:
+    template <class CompletionToken>
+    auto initiate(request_type const& req, call_params const* opts, diagnostics* diag, CompletionToken&& token) const
+    {
+        static call_params const none{};
+        return boost::asio::async_initiate<CompletionToken, void(error_code, response_type)>(
+            detail::operation_initiation<Endpoint>{engine_, diag}, token,
+            detail::build_request<Endpoint>(req, opts != nullptr ? *opts : none));
+    }
+
     detail::engine* engine_;
 };
 

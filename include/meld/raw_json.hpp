@@ -36,11 +36,14 @@ public:
 
     /// Parses the text into a Boost.JSON DOM (null when empty). Convenience only: the DOM turns every
     /// non-integer number into a double, so read amounts by decoding into a model instead.
-    /// Throws boost::system::system_error if the text is not valid JSON.
+    /// Throws boost::system::system_error if the text is not valid JSON or nests deeper than 64 levels (the
+    /// decoder's limit, so any subtree it kept parses).
     boost::json::value parse() const
     {
         if (text_.empty()) return nullptr;
-        return boost::json::parse(text_);
+        boost::json::parse_options opt;
+        opt.max_depth = 64;  // meld::json::max_depth; Boost.JSON's default (32) refuses deeper decoded subtrees
+        return boost::json::parse(text_, {}, opt);
     }
 
     friend bool operator==(raw_json const& a, raw_json const& b) noexcept { return a.text_ == b.text_; }

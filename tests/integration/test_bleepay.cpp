@@ -63,7 +63,7 @@ outcome call(asio::io_context& ioc, bleepay::client& bp, bleepay::create_session
 {
     outcome out;
     run_coro(ioc, [&]() -> asio::awaitable<void> {
-        auto [ec, resp] = co_await bp.create_session(req, meld::call_params{}, out.diag,
+        auto [ec, resp] = co_await bp.create_session(req, out.diag,
                                                      asio::as_tuple(asio::use_awaitable));
         out.ec = ec;
         out.response = std::move(resp);

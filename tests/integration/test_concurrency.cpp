@@ -107,7 +107,7 @@ TEST_CASE("concurrency: 8 threads, thousands of calls, random cancellations from
             meld::payments::payment_transaction_response_20250304 resp;
             if (mode == 0) {  // cancelled by a racing timer (awaitable operators: emitted from the timer's thread)
                 asio::steady_timer timer{ex, std::chrono::microseconds(rng() % 3000)};
-                auto r = co_await (meld.payments.transactions.get(req, {}, diag, asio::as_tuple(asio::use_awaitable)) ||
+                auto r = co_await (meld.payments.transactions.get(req, diag, asio::as_tuple(asio::use_awaitable)) ||
                                    timer.async_wait(asio::as_tuple(asio::use_awaitable)));
                 if (r.index() == 1) {
                     ++t.aborted;
@@ -122,7 +122,7 @@ TEST_CASE("concurrency: 8 threads, thousands of calls, random cancellations from
                         sig->emit(asio::cancellation_type::terminal);
                 });
                 std::tie(ec, resp) = co_await meld.payments.transactions.get(
-                    req, {}, diag, asio::bind_cancellation_slot(sig->slot(), asio::as_tuple(asio::use_awaitable)));
+                    req, diag, asio::bind_cancellation_slot(sig->slot(), asio::as_tuple(asio::use_awaitable)));
                 timer.cancel();
             } else if (mode == 2) {  // a per-call timeout of 1-3 ms
                 meld::call_params const opts{.request_timeout = std::chrono::milliseconds(1 + rng() % 3)};
@@ -130,7 +130,7 @@ TEST_CASE("concurrency: 8 threads, thousands of calls, random cancellations from
                     co_await meld.payments.transactions.get(req, opts, diag, asio::as_tuple(asio::use_awaitable));
             } else {
                 std::tie(ec, resp) =
-                    co_await meld.payments.transactions.get(req, {}, diag, asio::as_tuple(asio::use_awaitable));
+                    co_await meld.payments.transactions.get(req, diag, asio::as_tuple(asio::use_awaitable));
             }
             if (!ec && (!resp.transaction || resp.transaction->id != id))
                 ++t.wrong_answer;
@@ -182,7 +182,7 @@ TEST_CASE("concurrency: 64 callers on 16 connections are served in FIFO order, n
             meld::payments::transactions_get_request const req{.id = "WePZCYJW7cdXR7SxUMp8mE"};
             meld::diagnostics diag;
             auto const t0 = std::chrono::steady_clock::now();
-            auto [ec, r] = co_await meld.payments.transactions.get(req, {}, diag, asio::as_tuple(asio::use_awaitable));
+            auto [ec, r] = co_await meld.payments.transactions.get(req, diag, asio::as_tuple(asio::use_awaitable));
             (void)r;
             auto const d = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
             if (ec)

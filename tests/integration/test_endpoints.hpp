@@ -106,7 +106,7 @@ inline std::pair<meld::error_code, meld::diagnostics> quote_error(asio::io_conte
 {
     meld::diagnostics diag;
     auto [ec, r] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code, quote_resp>> {
-        co_return co_await c.quote(btc_quote, {}, diag, asio::as_tuple(asio::use_awaitable));
+        co_return co_await c.quote(btc_quote, diag, asio::as_tuple(asio::use_awaitable));
     });
     return {ec, diag};
 }

@@ -167,7 +167,7 @@ TEST_CASE("first slice: payments.transactions.get decodes the documented transac
     meld::diagnostics diag;
     meld::payments::transactions_get_request const unknown{.id = "no such id"};
     auto [ec, missing] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code, meld::payments::payment_transaction_response_20250304>> {
-        co_return co_await meld.payments.transactions.get(unknown, {}, diag, asio::as_tuple(asio::use_awaitable));
+        co_return co_await meld.payments.transactions.get(unknown, diag, asio::as_tuple(asio::use_awaitable));
     });
     CHECK(ec == meld::api_errc::not_found);
     CHECK(diag.code() == "NOT_FOUND");

@@ -446,7 +446,7 @@ TEST_CASE("pipeline: a generated idempotency key (UUID v4) is sent on every atte
     meld::diagnostics diag;
     auto [ec, tx] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code,
                                                                       meld::payments::payment_transaction_response_20230401>> {
-        co_return co_await meld.payments.transactions.create(req, {}, diag, asio::as_tuple(asio::use_awaitable));
+        co_return co_await meld.payments.transactions.create(req, diag, asio::as_tuple(asio::use_awaitable));
     });
     (void)tx;
     CHECK_FALSE(ec);
@@ -615,7 +615,7 @@ TEST_CASE("pipeline: a request that fails validation completes at once, with not
                                           .sourceAmount = meld::decimal{"100"}, .sourceCurrencyCode = "USD"};
     meld::diagnostics diag;
     auto [ec, r] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code, meld::crypto::crypto_quote_response>> {
-        co_return co_await meld.crypto.quote(bad, {}, diag, asio::as_tuple(asio::use_awaitable));
+        co_return co_await meld.crypto.quote(bad, diag, asio::as_tuple(asio::use_awaitable));
     });
     (void)r;
     CHECK(ec == meld::client_errc::invalid_request);
@@ -668,3 +668,91 @@ TEST_CASE_METHOD(retrying_fixture,
         CHECK(text.find(secret) == std::string::npos);
     }
 }
+
+TEST_CASE_METHOD(pipeline_fixture,
+                 "pipeline: a quote with a wrong-typed field is delivered with a decode warning; strict mode fails it")
+{
+    recorded_output out;
+    out.attach(params);
+    meld::client meld{ioc.get_executor(), params};
+    std::string const odd = R"({"quotes":[{"sourceAmount":100.00,"destinationAmount":0.00105423,"serviceProvider":"TOPPER",
+        "rampIntelligence":{"rampScore":21.66,"lowKyc":false,"previouslyUsed":true}}],"message":null,"error":null,"timestamp":null})";
+    sb.server().script("POST", quote_path, {.body = odd}, 3);
+    meld::crypto::quote_request const req{.countryCode = "US", .destinationCurrencyCode = "BTC",
+                                          .sourceAmount = meld::decimal{"100"}, .sourceCurrencyCode = "USD"};
+    meld::diagnostics diag;
+    auto [ec, r] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code, meld::crypto::crypto_quote_response>> {
+        co_return co_await meld.crypto.quote(req, diag, asio::as_tuple(asio::use_awaitable));
+    });
+    CHECK_FALSE(ec);
+    REQUIRE(r.quotes);
+    CHECK((*r.quotes)[0].destinationAmount->text() == "0.00105423");
+    REQUIRE(diag.decode_warning_count() == 1);
+    CHECK(diag.decode_warnings()[0].path == "/quotes/0/rampIntelligence/previouslyUsed");
+    bool logged = false;
+    for (auto const& l : out.lines)
+        logged = logged || l.find("/quotes/0/rampIntelligence/previouslyUsed") != std::string::npos;
+    CHECK(logged);
+
+    meld::call_params const strict{.strict_decoding = true};
+    meld::diagnostics sdiag;
+    auto [sec, sr] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code, meld::crypto::crypto_quote_response>> {
+        co_return co_await meld.crypto.quote(req, strict, sdiag, asio::as_tuple(asio::use_awaitable));
+    });
+    (void)sr;
+    CHECK(sec == meld::client_errc::decode_failed);
+    CHECK(sdiag.client_message().find("previouslyUsed") != std::string_view::npos);
+
+    auto strict_params = params;
+    strict_params.strict_decoding = true;  // the client-wide switch, for users' CI
+    meld::client strict_client{ioc.get_executor(), strict_params};
+    meld::diagnostics cdiag;
+    auto [cec, cr] = run_coro(ioc, [&]() -> asio::awaitable<std::tuple<meld::error_code, meld::crypto::crypto_quote_response>> {
+        co_return co_await strict_client.crypto.quote(req, cdiag, asio::as_tuple(asio::use_awaitable));
+    });
+    (void)cr;
+    CHECK(cec == meld::client_errc::decode_failed);
+}
+
+// ---- gcc 12 and inline temporaries (detail/coawait_guard.hpp) -------------------------------------------
+
+TEST_CASE_METHOD(pipeline_fixture, "pipeline: inline requests and page_params that gcc 12 compiles are safe (ASan)")
+{
+    meld::client meld{ioc.get_executor(), params};
+    // an inline request with a token that is not co_awaited: allowed everywhere
+    auto fut = meld.crypto.quote({.countryCode = "US", .destinationCurrencyCode = "BTC",
+                                  .sourceAmount = meld::decimal{"100"}, .sourceCurrencyCode = "USD"},
+                                 meld::call_params{.meld_version = "2026-02-03"}, asio::use_future);
+    std::optional<meld::error_code> cb;
+    meld.crypto.quote({.countryCode = "US", .destinationCurrencyCode = "ETH",
+                       .sourceAmount = meld::decimal{"50"}, .sourceCurrencyCode = "USD"},
+                      [&](meld::error_code ec, meld::crypto::crypto_quote_response) { cb = ec; });
+    ioc.run();
+    ioc.restart();
+    CHECK(fut.get().quotes);
+    REQUIRE(cb);
+    CHECK_FALSE(*cb);
+
+    // inline page_params: pages()/items() are plain calls, the generator is what is co_awaited
+    std::size_t rows = 0;
+    meld::payments::transactions_search_request const req{};
+    run_coro(ioc, [&]() -> asio::awaitable<void> {
+        auto gen = meld.payments.transactions.search.items(req, {.max_items = 7, .limit = 3});
+        while (auto row = co_await gen.next())
+            ++rows;
+    });
+    CHECK(rows == 7);
+}
+
+#if !MELD_GCC_COAWAIT_TEMPORARY_BUG
+TEST_CASE_METHOD(pipeline_fixture, "pipeline: co_await with an inline request and inline call_params (not gcc 12)")
+{
+    meld::client meld{ioc.get_executor(), params};
+    auto const r = run_coro(ioc, [&]() -> asio::awaitable<meld::crypto::crypto_quote_response> {
+        co_return co_await meld.crypto.quote({.countryCode = "US", .destinationCurrencyCode = "BTC",
+                                              .sourceAmount = meld::decimal{"100"}, .sourceCurrencyCode = "USD"},
+                                             meld::call_params{.meld_version = "2026-02-03"});
+    });
+    CHECK(r.quotes);
+}
+#endif

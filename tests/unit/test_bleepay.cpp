@@ -357,7 +357,7 @@ TEST_CASE("bleepay client: an invalid request completes at once with invalid_req
             auto [ec, resp] = co_await bp.create_session(bad, asio::as_tuple(asio::use_awaitable));
             tuple_ec = ec;
             CHECK_FALSE(resp.id);
-            auto [ec2, resp2] = co_await bp.create_session(bad, meld::call_params{}, diag,
+            auto [ec2, resp2] = co_await bp.create_session(bad, diag,
                                                            asio::as_tuple(asio::use_awaitable));
             diag_ec = ec2;
             (void)resp2;

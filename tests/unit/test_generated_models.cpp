@@ -18,6 +18,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include "decode_helpers.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -28,16 +30,7 @@
 
 namespace {
 
-template <class T>
-T decode_ok(std::string_view text)
-{
-    T out{};
-    std::string msg;
-    auto const ec = meld::json::decode(text, out, &msg);
-    INFO(msg);
-    REQUIRE_FALSE(ec);
-    return out;
-}
+using meld_test::decode_ok;
 
 bool same_json(std::string const& a, std::string_view b)
 {

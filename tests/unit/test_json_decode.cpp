@@ -167,12 +167,13 @@ char const* const documented_quote = R"({ "quotes": [ { "transactionType": "CRYP
  "paymentMethodType": "CREDIT_DEBIT_CARD", "serviceProvider": "TOPPER",
  "rampIntelligence": { "rampScore": 21.66, "lowKyc": false } } ], "message": null, "error": null, "timestamp": null })";
 
+/// The failure message of a strict decode (a tolerant one would leave the wrong-typed member empty).
 template <class T>
 std::string failure(std::string_view json)
 {
     T out{};
     std::string message;
-    auto const ec = decode(json, out, &message);
+    auto const ec = decode(json, out, meld::json::decode_options{.strict = true}, nullptr, &message);
     CHECK(ec == meld::client_errc::decode_failed);
     return message;
 }
@@ -437,7 +438,8 @@ TEST_CASE("json decode: incompatible shapes name the path")
     CHECK(failure<plain>(R"({"kind":{}})") == "$.kind: expected a string, got an object");
 
     quote_response r;
-    CHECK(decode(R"({"quotes":[{"sourceAmount":[]}]})", r) == meld::client_errc::decode_failed);  // no message
+    CHECK(decode(R"({"quotes":[{"sourceAmount":[]}]})", r, meld::json::decode_options{.strict = true}, nullptr) ==
+          meld::client_errc::decode_failed);  // no message
 }
 
 TEST_CASE("json decode: malformed JSON")

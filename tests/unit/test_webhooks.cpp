@@ -431,10 +431,22 @@ TEST_CASE("webhooks: TEST, unknown event types and malformed bodies")
     CHECK(wh::parse_event("[]", ev) == wh::webhook_errc::malformed_event);
     CHECK(wh::parse_event(R"({"eventId":"x","payload":{}})", ev, &message) == wh::webhook_errc::malformed_event);
     CHECK(message == "$.eventType: missing");
-    CHECK(wh::parse_event(R"({"eventType":"TRANSACTION_CRYPTO_PENDING","payload":{"customerId":{"a":1}}})", ev,
-                          &message) == wh::webhook_errc::malformed_event);
+    // a wrong-typed payload member: tolerated and reported; strict mode makes it malformed
+    meld::json::decode_report report;
+    char const* const odd_member = R"({"eventType":"TRANSACTION_CRYPTO_PENDING","payload":{"customerId":{"a":1}}})";
+    CHECK_FALSE(wh::parse_event(odd_member, ev, {}, &report));
+    REQUIRE(report.warnings.size() == 1);
+    CHECK(report.warnings[0].path == "/payload/customerId");
+    CHECK(report.warnings[0].raw == R"({"a":1})");
+    meld::json::decode_options const strict{.strict = true};
+    CHECK(wh::parse_event(odd_member, ev, strict, nullptr, &message) == wh::webhook_errc::malformed_event);
     CHECK(message.rfind("$.payload.customerId", 0) == 0);
-    CHECK(wh::parse_event(R"({"eventType":"WEBHOOK_TEST","payload":"text"})", ev) == wh::webhook_errc::malformed_event);
+    report.clear();
+    CHECK_FALSE(wh::parse_event(R"({"eventType":"WEBHOOK_TEST","payload":"text"})", ev, {}, &report));
+    CHECK(report.total == 1);
+    CHECK(report.warnings[0].path == "/payload");
+    CHECK(wh::parse_event(R"({"eventType":"WEBHOOK_TEST","payload":"text"})", ev, strict, nullptr) ==
+          wh::webhook_errc::malformed_event);
     CHECK_THROWS_AS(wh::parse_event("{"), boost::system::system_error);
 }
 

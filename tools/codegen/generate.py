@@ -12,7 +12,13 @@ Inputs besides the specs (next to this script):
                    operations whose descriptors are written by hand (include/meld/handwritten/): the group
                    objects and docs/reference.md include them; an error once a spec declares the operation.
                    Operations without an entry (or with null) are not generated.
-    overlays.json  documented-reality additions to spec schemas (fields the specs omit).
+    overlays.json  "reality overlays": what real answers carry that the specs do not say (shared/api/REAL_WORLD.md,
+                   CATALOG.md), per spec schema: `add_properties` (fields the spec omits, e.g. a second name
+                   the guides use), `replace_properties` (a property's schema replaced, e.g. a oneOf of the
+                   shapes seen), `nullable` (properties that must be std::optional: a list, or "*" for all;
+                   checked, and forced even on request-side models), `notes` (a comment emitted above a
+                   member). Every entry must name a generated struct and existing properties. The audit
+                   behind each entry: docs/overlays.md.
 
 Outputs (relative to the repo root):
     include/meld/generated/models/<group>.hpp      namespace meld::<group> (+ meld::validation_rules<T> tables)
@@ -32,11 +38,13 @@ import json
 import re
 import sys
 import tempfile
+import textwrap
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+OVERLAY_KEY = "x-meld-overlay"  # schema annotation carrying overlays.json "nullable" / "notes" to build_struct
 GENERATOR = "tools/codegen/generate.py"
 
 # --------------------------------------------------------------------------------------------------------------
@@ -150,6 +158,8 @@ class Member:
     wire_name: str = ""
     # validation rules from the spec's constraints: (kind, value, on) with on = "value" or "items"
     rules: list[tuple[str, str, str]] = field(default_factory=list)
+    nullable: bool = False  # overlays.json "nullable": std::optional whatever the mode
+    note: str = ""  # overlays.json "notes": a comment emitted above the member
 
 
 @dataclass
@@ -625,11 +635,19 @@ class GroupModel:
             return
         self._building.add(name)
         props, required = self.flatten(node)
+        ov = node.get(OVERLAY_KEY, {})  # set by apply_overlays on component schemas
+        nullable = set(props) if ov.get("nullable") == "*" else set(ov.get("nullable", ()))
+        notes = ov.get("notes", {})
+        missing = sorted((nullable | set(notes)) - set(props))
+        if missing:
+            raise GenError(f"overlay: {origin} ({self.spec_file}) has no properties {missing}")
         members = list(extra_front)
         for prop, sub in props.items():
             t = self.type_of(sub, name, prop, mode)
             m = Member(prop, self.member_ident(name, prop), t, prop in required)
             m.rules = self.member_rules(sub, t, spec_required_but_optional=mode == "resp" and m.required)
+            m.nullable = prop in nullable
+            m.note = notes.get(prop, "")
             members.append(m)
         idents = Counter(m.ident for m in members)
         if any(c > 1 for c in idents.values()):
@@ -719,7 +737,7 @@ class Renderer:
         return name
 
     def member_type(self, s: Struct, m: Member) -> T:
-        if s.mode == "req" and m.required:
+        if s.mode == "req" and m.required and not m.nullable:
             return m.type
         return T("opt", m.type)
 
@@ -931,6 +949,9 @@ def render_models(gm: GroupModel) -> str:
             mt = r.member_type(s, m)
             qualify = idents & names_in(mt, r)
             # `{}`: designated initializers may omit any member without -Wmissing-field-initializers
+            if m.note:
+                for line in textwrap.wrap(m.note, LINE - len("    /// ")):
+                    out.append(f"    /// {line}\n")
             out.append(wrap_decl(f"    {r.render(mt, qualify)} {m.ident}{{}};", "        "))
         out.append("};\n")
         out.append(wrap_list(f"BOOST_DESCRIBE_STRUCT({name}, (), (", [m.ident for m in s.members], "))", "    "))
@@ -1090,7 +1111,8 @@ def render_reference(groups: list[GroupModel], sources: list[str], skipped: list
     hand = sum(len(gm.hand_ops) for gm in groups)
     out.append(f"{total} operations in {len(groups)} API groups, generated from Meld's OpenAPI specs "
                f"({', '.join(sources)}), plus {hand} hand-written (marked **hand-written**).\nEach call is `co_await meld.<call>(request)`; the request type "
-               "holds path, query and header parameters and the JSON body fields as members.\n\n")
+               "holds path, query and header parameters and the JSON body fields as members.\nWhere the models "
+               "deliberately differ from the specs (reality overlays): [overlays.md](overlays.md).\n\n")
     out.append(NAMING_RULES)
     for gm in groups:
         r = Renderer(gm)
@@ -1177,8 +1199,13 @@ this file is generated from it. The table follows these rules:
   `additionalProperties` -> `std::map<std::string, T, std::less<>>`, `oneOf` -> `std::variant` (with a
   `meld::json::variant_traits` specialization when the spec names a discriminator), `allOf` -> merged members.
   Operations without a response body answer `meld::raw_json`; bare-array responses are `std::vector<T>`.
-* **Overlays**: `tools/codegen/overlays.json` adds fields that real answers carry but the specs omit
-  (documented in `shared/api/REAL_WORLD.md`), e.g. `message`, `error`, `timestamp` of the crypto quote response.
+* **Overlays** ("the spec is not the wire"): `tools/codegen/overlays.json` corrects spec schemas with what real
+  answers carry (`shared/api/REAL_WORLD.md`, `shared/api/CATALOG.md`): `add_properties` adds fields the specs
+  omit (the quote wrapper's `message`, `error`, `timestamp`; the widget session's `expiresAt`; a guide's
+  second name for a field, kept as a second member), `replace_properties` replaces a property's schema (an owner's
+  `emails` as strings or objects), `nullable` lists properties that must stay `std::optional` (checked; forced
+  on request-side models too), `notes` puts a comment above a member. Every audited fact and its decision:
+  [overlays.md](overlays.md).
 """
 
 
@@ -1192,18 +1219,58 @@ def load_json(p: Path):
         return json.load(f)
 
 
+OVERLAY_FIELDS = frozenset({"spec", "schema", "source", "add_properties", "replace_properties", "nullable", "notes"})
+
+
 def apply_overlays(spec_key: str, spec_file: str, spec: dict, overlays: dict):
+    """Applies overlays.json to one spec, in place: `add_properties` (must be new), `replace_properties` (must
+    be the schema's own), and the `nullable` / `notes` annotations that build_struct reads (OVERLAY_KEY)."""
+    seen: set[str] = set()
     for ov in overlays.get("schemas", []):
         if ov["spec"] != spec_key:
             continue
+        name = ov["schema"]
+        unknown = sorted(set(ov) - OVERLAY_FIELDS)
+        if unknown:
+            raise GenError(f"overlay {name}: unknown fields {unknown}")
+        if not ov.get("source"):
+            raise GenError(f"overlay {name}: no source (the REAL_WORLD.md / CATALOG.md fact it implements)")
+        if name in seen:
+            raise GenError(f"overlay: two entries for {name} of {spec_file} (merge them)")
+        seen.add(name)
         schemas = spec.get("components", {}).get("schemas", {})
-        if ov["schema"] not in schemas:
-            raise GenError(f"overlay: schema {ov['schema']} not in {spec_file}")
-        props = schemas[ov["schema"]].setdefault("properties", {})
-        for k, v in ov.get("add_properties", {}).items():
-            if k in props:
-                raise GenError(f"overlay: {ov['schema']}.{k} already exists in {spec_file} (drop the overlay)")
-            props[k] = v
+        if name not in schemas:
+            raise GenError(f"overlay: schema {name} not in {spec_file}")
+        schema = schemas[name]
+        for k, v in ov.get("replace_properties", {}).items():
+            if k not in schema.get("properties", {}):
+                raise GenError(f"overlay: {name}.{k} is not a property of its own in {spec_file} (cannot replace)")
+            schema["properties"][k] = v
+        if ov.get("add_properties"):
+            props = schema.setdefault("properties", {})
+            for k, v in ov["add_properties"].items():
+                if k in props:
+                    raise GenError(f"overlay: {name}.{k} already exists in {spec_file} (drop the overlay)")
+                props[k] = v
+        nullable = ov.get("nullable", [])
+        if nullable != "*" and not (isinstance(nullable, list) and all(isinstance(x, str) for x in nullable)):
+            raise GenError(f"overlay {name}: nullable must be a list of property names or \"*\"")
+        if nullable or ov.get("notes"):
+            schema[OVERLAY_KEY] = {"nullable": nullable, "notes": ov.get("notes", {})}
+
+
+def check_overlays_used(groups: dict, group_of_spec: dict, overlays: dict):
+    """Every overlay must land on a struct that is generated (not a schema no operation reaches)."""
+    for ov in overlays.get("schemas", []):
+        if ov["spec"] not in group_of_spec:
+            raise GenError(f"overlay {ov['schema']}: unknown spec '{ov['spec']}' (names.json groups)")
+        gm = groups.get(group_of_spec[ov["spec"]])
+        if gm is None:
+            continue  # that spec is not among --specs
+        cname = gm.schema_names.get(ov["schema"])
+        if cname is None or cname not in gm.structs or gm.structs[cname].origin != ov["schema"]:
+            raise GenError(f"overlay: {ov['schema']} of {gm.spec_file} is not a generated struct (no operation "
+                           "reaches it); drop or retarget the overlay")
 
 
 def build(specs_dir: Path) -> tuple[dict[str, str], list[str]]:
@@ -1286,6 +1353,7 @@ def build(specs_dir: Path) -> tuple[dict[str, str], list[str]]:
         gm = groups[group_of_spec[key]]
         gm.ops.append(build_operation(gm, call, mp, spec, op))
 
+    check_overlays_used(groups, group_of_spec, overlays)
     for gm in groups.values():
         reserved = set(gm.structs) | set(gm.aliases)
         gm.assign_enum_names(reserved)

@@ -54,6 +54,8 @@ public:
     /// Connections open now (idle + busy + connecting) and idle ones.
     MELD_DECL std::size_t connections_open() const;
     MELD_DECL std::size_t connections_idle() const;
+    /// After the typed decode of a call's answer: redacts its decode warnings and logs them (warning level).
+    MELD_DECL void after_decode(std::string_view operation, diagnostics& diag) const;
     /// Closes idle connections; in-flight calls finish normally.
     MELD_DECL void close_idle();
 

@@ -33,6 +33,7 @@ struct prepared_request {
     std::vector<std::pair<std::string_view, std::string>> headers;  ///< header parameters (name, value)
     std::optional<std::chrono::milliseconds> timeout;               ///< per-call override
     std::optional<retry_policy> retry;                              ///< per-call override
+    std::optional<bool> strict_decoding;                            ///< per-call override
     /// Building failed (e.g. validation): the engine completes with this error without sending anything.
     error_code build_error;
     std::string build_message;

@@ -162,6 +162,7 @@ prepared_request build_request(typename Endpoint::request_type const& req, call_
     p.requires_auth = Endpoint::traits.requires_auth;
     p.accepts_idempotency_key = Endpoint::traits.idempotency_key;
     p.retry = opts.retry;
+    p.strict_decoding = opts.strict_decoding;
 #ifndef MELD_NO_REQUEST_VALIDATION
     if constexpr (has_validation_rules<typename Endpoint::request_type>) {
         if (error_code const ec = validate(req, p.build_message)) {

@@ -41,13 +41,32 @@ inline bool is_json_content_type(std::string_view ct) noexcept
            lower_eq(media.substr(media.size() - 5), "+json");
 }
 
+/// The media type of a Content-Type for a message: quoted when it is a plausible one (token characters and '/',
+/// at most 80); anything else is described, never quoted in part — a value cut short could end inside a
+/// secret that a server echoed there, which redaction (of whole secrets) would then miss.
+inline std::string describe_media_type(std::string_view ct)
+{
+    auto media = ct.substr(0, ct.find(';'));
+    while (!media.empty() && (media.back() == ' ' || media.back() == '\t'))
+        media.remove_suffix(1);
+    if (media.empty())
+        return "no content type";
+    bool plausible = media.size() <= 80;
+    for (char c : media)
+        plausible = plausible && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                                  c == '/' || c == '.' || c == '+' || c == '-' || c == '_' || c == '!' || c == '#' ||
+                                  c == '$' || c == '&' || c == '^' || c == '*');
+    if (!plausible)
+        return "a malformed content type (" + std::to_string(ct.size()) + " bytes)";
+    return "'" + std::string(media) + "'";
+}
+
 inline error_code classify_response(raw_response const& r, diagnostics& diag)
 {
     if (r.status >= 200 && r.status < 300) {
         if (!r.body.empty() && !is_json_content_type(r.content_type)) {
-            detail_access::set_client_message(
-                diag, "expected application/json, got '" + std::string(r.content_type.view().substr(0, 80)) + "' (HTTP " +
-                          std::to_string(r.status) + ")");
+            detail_access::set_client_message(diag, "expected application/json, got " + describe_media_type(r.content_type) +
+                                                        " (HTTP " + std::to_string(r.status) + ")");
             return client_errc::unexpected_content_type;
         }
         return {};

@@ -33,7 +33,9 @@ MELD_DECL void detail_access::set_http_error(diagnostics& d, unsigned status, st
     d.http_status_ = status;
     d.raw_body_.assign(body.data(), body.size());
     boost::system::error_code ec;
-    boost::json::value doc = boost::json::parse(body, ec);
+    boost::json::parse_options opt;
+    opt.max_depth = 64;  // as deep as meld::json::decode goes (Boost.JSON's default, 32, lost deep bodies' fields)
+    boost::json::value doc = boost::json::parse(body, ec, {}, opt);
     if (ec)
         return;
     auto const* obj = doc.if_object();
@@ -63,6 +65,14 @@ MELD_DECL void detail_access::redact(diagnostics& d, detail::pipeline::redactor 
         r.apply(*s);
     for (auto& e : d.errors_)
         r.apply(e);
+    for (auto& w : d.decode_report_.warnings) {  // raw is cut at 64 bytes: it may end inside a secret
+        r.apply(w.raw);
+        std::string_view raw = w.raw;
+        if (raw.size() > 3 && raw.substr(raw.size() - 3) == "...")
+            raw.remove_suffix(3);
+        if (r.contains_secret_or_cut(raw))
+            w.raw.assign(detail::pipeline::redacted_marker);
+    }
     auto const fix = [&r](auto& small) {
         if (!small.empty() && r.contains_secret_or_cut(small.view()))
             small.assign(detail::pipeline::redacted_marker);
@@ -114,6 +124,8 @@ MELD_DECL std::string diagnostics::summary() const
     }
     if (attempts_.size() > 1)
         out += " [" + std::to_string(attempts_.size()) + " attempts]";
+    if (decode_report_.total > 0)
+        out += " [" + std::to_string(decode_report_.total) + " decode warning" + (decode_report_.total == 1 ? "]" : "s]");
     return out;
 }
 

@@ -655,6 +655,18 @@ MELD_DECL std::size_t engine::connections_idle() const
     return impl_->pool.idle();
 }
 
+MELD_DECL void engine::after_decode(std::string_view operation, diagnostics& diag) const
+{
+    detail_access::redact(diag, impl_->redactor);
+    if (!impl_->params.logger.enabled(log_level::warning) || diag.decode_warning_count() == 0)
+        return;
+    std::string line = "meld: " + std::string(operation) + ": " + std::to_string(diag.decode_warning_count()) +
+                       " value(s) of an unexpected type left empty";
+    for (auto const& w : diag.decode_warnings())
+        line += "; " + (w.path.empty() ? std::string("/") : w.path) + ": expected " + w.expected + ", got " + w.raw;
+    impl_->log(log_level::warning, std::move(line));
+}
+
 MELD_DECL void engine::close_idle()
 {
     std::vector<runner::conn_ptr> idle;

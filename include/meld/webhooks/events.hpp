@@ -376,18 +376,28 @@ struct event {
 namespace detail {
 
 template <std::size_t I = 1>
-error_code decode_payload(event_type const& type, std::string_view text, event_payload& out, std::string* message)
+error_code decode_payload(event_type const& type, std::string_view text, event_payload& out, std::string* message,
+                          json::decode_options const& options, json::decode_report* report)
 {
     if constexpr (I == std::variant_size_v<event_payload>) {
         out.emplace<0>(unknown_payload{meld::raw_json(text)});
         return {};
     } else {
         using T = std::variant_alternative_t<I, event_payload>;
-        if (!type.is_known() || T::kind != type.get()) return decode_payload<I + 1>(type, text, out, message);
+        if (!type.is_known() || T::kind != type.get())
+            return decode_payload<I + 1>(type, text, out, message, options, report);
         T p;
-        if (!text.empty()) {
+        if (!text.empty() && !options.strict && text.front() != '{') {
+            // a payload of another kind (a string, an array) for a known type: left empty, as any member
+            if (report != nullptr) {
+                ++report->total;
+                if (report->warnings.size() < options.max_warnings)
+                    report->warnings.push_back({"/payload", "an object", std::string(text.substr(0, 64))});
+            }
+        } else if (!text.empty()) {
             std::string inner;
-            if (json::decode(text, p, message ? &inner : nullptr)) {
+            json::detail::decode_context const ctx{options, report, "/payload"};
+            if (json::detail::decode_counted(text, p, message ? &inner : nullptr, nullptr, ctx)) {
                 if (message) {
                     if (inner.size() > 1 && inner[0] == '$') inner.erase(0, 1);  // "$.a: ..." -> "$.payload.a: ..."
                     else if (!inner.empty()) inner.insert(0, ": ");
@@ -403,21 +413,29 @@ error_code decode_payload(event_type const& type, std::string_view text, event_p
 
 }  // namespace detail
 
-/// Parses a (verified) delivery body. Fails with webhook_errc::malformed_event (and, when `message` is
-/// given, a description naming the JSON path) if the body is not a JSON object, has no string eventType,
-/// or the payload of a known event type does not fit its struct. An unknown event type never fails: its
-/// payload becomes unknown_payload. An absent or null payload gives an empty payload struct.
-inline error_code parse_event(std::string_view body, event& out, std::string* message = nullptr)
+/// Parses a (verified) delivery body, tolerantly (as responses: a value of an unexpected JSON type in the
+/// payload is left empty and reported in `report`; `options.strict` makes it malformed_event instead). Fails
+/// with webhook_errc::malformed_event (and, when `message` is given, a description naming the JSON path) if
+/// the body is not a JSON object or has no string eventType. An unknown event type never fails: its payload
+/// becomes unknown_payload. An absent or null payload gives an empty payload struct.
+inline error_code parse_event(std::string_view body, event& out, json::decode_options const& options,
+                              json::decode_report* report, std::string* message = nullptr)
 {
     out = event{};
-    if (json::decode(body, out.envelope, message)) return webhook_errc::malformed_event;
+    if (json::decode(body, out.envelope, options, report, message)) return webhook_errc::malformed_event;
     if (!out.envelope.eventType) {
         if (message) *message = "$.eventType: missing";
         return webhook_errc::malformed_event;
     }
     std::string_view text;
     if (out.envelope.payload && !out.envelope.payload->is_null()) text = out.envelope.payload->text();
-    return detail::decode_payload(*out.envelope.eventType, text, out.payload, message);
+    return detail::decode_payload(*out.envelope.eventType, text, out.payload, message, options, report);
+}
+
+/// Tolerant, warnings dropped.
+inline error_code parse_event(std::string_view body, event& out, std::string* message = nullptr)
+{
+    return parse_event(body, out, json::decode_options{}, nullptr, message);
 }
 
 /// Throwing form: boost::system::system_error(webhook_errc::malformed_event, description).

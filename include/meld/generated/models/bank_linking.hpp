@@ -272,7 +272,9 @@ BOOST_DESCRIBE_STRUCT(phone_number, (), (data, primary))
 
 struct financial_account_owner {
     std::optional<std::vector<address>> addresses{};
-    std::optional<std::vector<email>> emails{};
+    /// each email is a bare string (Meld's account sample) or {data, primary} (the spec, the mapping tables); both
+    /// decode (CATALOG.md 7.1 #14)
+    std::optional<std::vector<std::variant<std::string, email>>> emails{};
     std::optional<std::vector<std::string>> names{};
     std::optional<std::vector<phone_number>> phoneNumbers{};
 };
@@ -597,10 +599,15 @@ struct financial_account_investment_holding {
     std::optional<std::vector<meld::raw_json>> serviceProviderDetails{};
     std::optional<std::string> symbol{};
     std::optional<financial_account_investment_holding_type> type{};
+    /// the partner mapping tables' name for `currency` (CATALOG.md 7.1 #11): read whichever is set (not in the spec)
+    std::optional<std::string> currencyCode{};
+    /// when the holding was last updated (partner mapping tables; not in the spec)
+    std::optional<meld::timestamp> updatedAt{};
 };
 BOOST_DESCRIBE_STRUCT(financial_account_investment_holding, (), (
     accountId, closePrice, connectionIds, costBasis, currency, currentValue, cusip, customerId, description,
-    externalCustomerId, financialAccountId, id, isin, key, quantity, serviceProviderDetails, symbol, type
+    externalCustomerId, financialAccountId, id, isin, key, quantity, serviceProviderDetails, symbol, type, currencyCode,
+    updatedAt
 ))
 
 struct investments_holdings_search_request {
@@ -647,10 +654,13 @@ struct financial_account_investment_transaction {
     std::optional<std::string> symbol{};
     std::optional<meld::timestamp> transactionDate{};
     std::optional<financial_account_investment_transaction_type> type{};
+    /// cash left in the account after the trade (partner mapping tables; not in the spec)
+    std::optional<meld::decimal> cashBalance{};
 };
 BOOST_DESCRIBE_STRUCT(financial_account_investment_transaction, (), (
     accountId, amount, connectionIds, costBasis, currency, customerId, description, externalCustomerId,
-    financialAccountId, id, key, postedDate, quantity, serviceProviderDetails, status, symbol, transactionDate, type
+    financialAccountId, id, key, postedDate, quantity, serviceProviderDetails, status, symbol, transactionDate, type,
+    cashBalance
 ))
 
 struct investments_transactions_search_request {
@@ -698,10 +708,16 @@ struct financial_account_transaction {
     std::optional<std::vector<meld::raw_json>> serviceProviderDetails{};
     std::optional<financial_account_transaction_status> status{};
     std::optional<meld::timestamp> transactionDate{};
+    /// the recipient; set from Salt Edge data only (partner mapping tables; not in the spec)
+    std::optional<std::string> payee{};
+    /// `TRUE` / `FALSE` as the transactions guide names it (Plaid, MX); the spec's field is recurringStatus. A JSON
+    /// bool reads "true" / "false" (not in the spec)
+    std::optional<std::string> recurring{};
 };
 BOOST_DESCRIBE_STRUCT(financial_account_transaction, (), (
     accountId, amount, category, connectionIds, currency, customerId, description, externalCustomerId,
-    financialAccountId, id, key, postedDate, recurringStatus, serviceProviderDetails, status, transactionDate
+    financialAccountId, id, key, postedDate, recurringStatus, serviceProviderDetails, status, transactionDate, payee,
+    recurring
 ))
 
 struct transactions_search_request {

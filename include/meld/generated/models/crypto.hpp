@@ -203,9 +203,11 @@ struct session_token_response {
     std::optional<std::string> serviceProviderWidgetUrl{};
     std::optional<std::string> token{};
     std::optional<std::string> widgetUrl{};
+    /// when the session expires; absent on SELL sessions and may be null (REAL_WORLD.md; not in the spec)
+    std::optional<meld::timestamp> expiresAt{};
 };
 BOOST_DESCRIBE_STRUCT(session_token_response, (), (
-    customerId, externalCustomerId, externalSessionId, id, serviceProviderWidgetUrl, token, widgetUrl
+    customerId, externalCustomerId, externalSessionId, id, serviceProviderWidgetUrl, token, widgetUrl, expiresAt
 ))
 
 struct quote_request {
@@ -262,8 +264,12 @@ BOOST_DESCRIBE_STRUCT(crypto_quote, (), (
 
 struct crypto_quote_response {
     std::optional<std::vector<crypto_quote>> quotes{};
+    /// null on success (REAL_WORLD.md Wrappers; not in the spec)
     std::optional<std::string> message{};
+    /// null on success; an HTTP 400 may carry {"quotes": null, "error": "No Valid Quote Combinations Found ..."}
+    /// (REAL_WORLD.md Wrappers; not in the spec)
     std::optional<meld::raw_json> error{};
+    /// null in Meld's examples (REAL_WORLD.md Wrappers; not in the spec)
     std::optional<meld::timestamp> timestamp{};
 };
 BOOST_DESCRIBE_STRUCT(crypto_quote_response, (), (quotes, message, error, timestamp))

@@ -257,6 +257,8 @@ struct crypto_details {
     std::optional<std::string> institution{};
     std::optional<meld::decimal> networkFee{};
     std::optional<meld::decimal> networkFeeInUsd{};
+    /// before Meld-Version 2025-03-04 only (REAL_WORLD.md): empty at the version this SDK sends unless the version is
+    /// overridden
     std::optional<std::string> offrampDestinationWalletAddress{};
     std::optional<meld::decimal> partnerFee{};
     std::optional<meld::decimal> partnerFeeInUsd{};
@@ -267,11 +269,17 @@ struct crypto_details {
     std::optional<meld::decimal> transactionFee{};
     std::optional<meld::decimal> transactionFeeInUsd{};
     std::optional<std::string> walletAddress{};
+    /// the Meld-Version 2025-03-04+ name (REAL_WORLD.md); not in this response's spec schema
+    std::optional<std::string> destinationWalletAddress{};
+    /// the Meld-Version 2025-03-04+ name (REAL_WORLD.md); not in this response's spec schema
+    std::optional<std::string> sessionWalletAddress{};
+    /// the Meld-Version 2025-03-04+ name (REAL_WORLD.md); not in this response's spec schema
+    std::optional<std::string> sourceWalletAddress{};
 };
 BOOST_DESCRIBE_STRUCT(crypto_details, (), (
     blockchainTransactionId, chainId, institution, networkFee, networkFeeInUsd, offrampDestinationWalletAddress,
     partnerFee, partnerFeeInUsd, swapFee, swapFeeInUsd, totalFee, totalFeeInUsd, transactionFee, transactionFeeInUsd,
-    walletAddress
+    walletAddress, destinationWalletAddress, sessionWalletAddress, sourceWalletAddress
 ))
 
 struct payment_details {

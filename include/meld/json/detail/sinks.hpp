@@ -9,6 +9,7 @@
 
 #include <meld/decimal.hpp>
 #include <meld/error.hpp>
+#include <meld/json/decode_report.hpp>
 #include <meld/json/traits.hpp>
 #include <meld/open_enum.hpp>
 #include <meld/raw_json.hpp>
@@ -31,9 +32,18 @@
 
 namespace meld::json::detail {
 
+/// How one decode runs: options, where warnings go, and the JSON pointer of the value being decoded (a oneOf
+/// alternative is decoded from its captured text: its warnings' paths start there).
+struct decode_context {
+    decode_options options{};
+    decode_report* report = nullptr;
+    std::string_view path_prefix{};
+};
+
 /// Decodes `json` into `out`; `matched` receives the number of struct members recognised (oneOf choice).
 template <class T>
-error_code decode_counted(std::string_view json, T& out, std::string* message, std::size_t* matched);
+error_code decode_counted(std::string_view json, T& out, std::string* message, std::size_t* matched,
+                          decode_context const& ctx);
 
 struct sink;
 using sink_fn = sink const* (*)() noexcept;
@@ -65,9 +75,11 @@ struct sink {
     /// object: the member named `key` (vt == nullptr if unknown); `name` receives a stable copy of the key
     slot (*member)(void* p, std::string_view key, std::size_t& hint, std::string_view& name) = nullptr;
     void* (*element)(void* p) = nullptr;                     ///< array: appends an element
+    void (*drop_last)(void* p) = nullptr;                    ///< array: removes the element just appended
     void* (*emplace)(void* p) = nullptr;                     ///< optional: engages it
     sink_fn child = nullptr;                                 ///< optional / array: the value's sink
-    bool (*finish)(void* p, std::string& text, std::string& problem) = nullptr;  ///< capture
+    /// capture: builds the value from the captured text; `ctx` is the decode's (its path: the captured value)
+    bool (*finish)(void* p, std::string& text, std::string& problem, decode_context const& ctx) = nullptr;
 };
 
 template <class T>
@@ -166,24 +178,32 @@ slot find_member(void* p, std::string_view key, std::size_t& hint, std::string_v
 
 /// Decodes alternative I of V from `text`; true on success.
 template <class V, std::size_t I>
-bool try_alternative(V& out, std::string_view text, std::string& problem, std::size_t* matched)
+bool try_alternative(V& out, std::string_view text, std::string& problem, std::size_t* matched,
+                     decode_context const& ctx)
 {
     std::variant_alternative_t<I, V> alt{};
-    if (detail::decode_counted(text, alt, &problem, matched)) return false;
+    if (detail::decode_counted(text, alt, &problem, matched, ctx)) return false;
     out.template emplace<I>(std::move(alt));
     return true;
 }
 
 /// Chooses the alternative of `V`: by the discriminator when variant_traits<V> has one and the tag is
-/// known; otherwise the alternative that decodes and recognises the most members (ties: the first).
+/// known; otherwise the alternative that decodes strictly and recognises the most members (ties: the first).
+/// When none decodes strictly and the decode is tolerant, the one that recognises the most members with the
+/// fewest warnings is taken, and its warnings are reported.
 template <class V>
-bool finish_variant(void* p, std::string& text, std::string& problem)
+bool finish_variant(void* p, std::string& text, std::string& problem, decode_context const& ctx)
 {
     V& out = as<V>(p);
     constexpr std::size_t n = std::variant_size_v<V>;
+    decode_context strict = ctx;
+    strict.options.strict = true;
+    strict.report = nullptr;
     if constexpr (has_discriminator<V>) {
         error_code ec;
-        boost::json::value const doc = boost::json::parse(text, ec);
+        boost::json::parse_options deep;
+        deep.max_depth = 64;  // the decoder's own limit (json::max_depth): a deep subtree must not hide the tag
+        boost::json::value const doc = boost::json::parse(text, ec, {}, deep);
         int index = -1;
         if (!ec && doc.is_object()) {
             if (auto const* tag = doc.get_object().if_contains(variant_traits<V>::discriminator)) {
@@ -192,7 +212,7 @@ bool finish_variant(void* p, std::string& text, std::string& problem)
         }
         if (index >= 0 && static_cast<std::size_t>(index) < n) {
             return boost::mp11::mp_with_index<n>(static_cast<std::size_t>(index), [&](auto I) {
-                return try_alternative<V, I>(out, text, problem, nullptr);
+                return try_alternative<V, I>(out, text, problem, nullptr, ctx);
             });
         }
     }
@@ -203,7 +223,7 @@ bool finish_variant(void* p, std::string& text, std::string& problem)
         V candidate;
         std::size_t matched = 0;
         std::string why;
-        if (!try_alternative<V, I>(candidate, text, why, &matched)) {
+        if (!try_alternative<V, I>(candidate, text, why, &matched, strict)) {
             if (first_problem.empty()) first_problem = std::move(why);
         } else if (!found || matched > best) {
             out = std::move(candidate);
@@ -211,6 +231,29 @@ bool finish_variant(void* p, std::string& text, std::string& problem)
             found = true;
         }
     });
+    if (!found && !ctx.options.strict) {
+        decode_report best_report;
+        boost::mp11::mp_for_each<boost::mp11::mp_iota_c<n>>([&](auto I) {
+            V candidate;
+            std::size_t matched = 0;
+            std::string why;
+            decode_report r;
+            decode_context tolerant = ctx;
+            tolerant.report = &r;
+            if (!try_alternative<V, I>(candidate, text, why, &matched, tolerant)) return;
+            if (!found || matched > best || (matched == best && r.total < best_report.total)) {
+                out = std::move(candidate);
+                best = matched;
+                best_report = std::move(r);
+                found = true;
+            }
+        });
+        if (found && ctx.report != nullptr) {
+            for (auto& w : best_report.warnings)
+                if (ctx.report->warnings.size() < ctx.options.max_warnings) ctx.report->warnings.push_back(std::move(w));
+            ctx.report->total += best_report.total;
+        }
+    }
     if (!found) problem = "matches no alternative of the oneOf (first alternative: " + first_problem + ")";
     return found;
 }
@@ -282,7 +325,7 @@ constexpr sink make_sink() noexcept
         s.kind = sink_kind::capture;
         s.expected = "any JSON value";
         s.on_null = [](void* p) { as<meld::raw_json>(p) = meld::raw_json("null"); };
-        s.finish = [](void* p, std::string& text, std::string&) {
+        s.finish = [](void* p, std::string& text, std::string&, decode_context const&) {
             as<meld::raw_json>(p) = meld::raw_json(std::move(text));
             return true;
         };
@@ -301,6 +344,7 @@ constexpr sink make_sink() noexcept
         s.expected = "an array";
         s.clear = [](void* p) { as<T>(p).clear(); };
         s.element = [](void* p) -> void* { return &as<T>(p).emplace_back(); };
+        s.drop_last = [](void* p) { as<T>(p).pop_back(); };
         s.child = &sink_of<typename T::value_type>;
     } else if constexpr (is_string_map<T>::value) {
         s.kind = sink_kind::object;
