@@ -55,35 +55,37 @@ struct get_req {
 };
 BOOST_DESCRIBE_STRUCT(get_req, (), (id))
 
-/// A string literal as a template argument.
-template <std::size_t N>
-struct fixed_string {
-    char text[N];
-    constexpr fixed_string(char const (&s)[N]) { std::copy_n(s, N, text); }  // NOLINT: implicit by design
-    constexpr std::string_view view() const { return {text, N - 1}; }
-};
-
 inline constexpr std::array<meld::param_location, 0> no_params{};
 /// `{id}` in the path, from the request's `id` (get_req).
 inline constexpr std::array<meld::param_location, 1> id_in_path{{{"id", meld::param_in::path, "id"}}};
 
-/// An endpoint descriptor (as the generated ones in include/meld/ are) made of its parts.
-template <fixed_string Name, meld::http_method Method, fixed_string Path, class Request, class Response,
-          auto const& Params, meld::endpoint_traits Traits = meld::endpoint_traits{}>
+/// An endpoint descriptor (as the generated ones in include/meld/ are) made of its parts; `Names` has the
+/// static string_views `name` and `path` (string literals: gcc 12 with ASan cannot constant-evaluate views
+/// into template-parameter objects).
+template <class Names, meld::http_method Method, class Request, class Response, auto const& Params,
+          meld::endpoint_traits Traits = meld::endpoint_traits{}>
 struct test_endpoint {
-    static constexpr std::string_view name = Name.view();
+    static constexpr std::string_view name = Names::name;
     static constexpr meld::http_method method = Method;
-    static constexpr std::string_view path = Path.view();
+    static constexpr std::string_view path = Names::path;
     using request_type = Request;
     using response_type = Response;
     static constexpr auto params = Params;
     static constexpr meld::endpoint_traits traits = Traits;
 };
 
-using test_quote = test_endpoint<"test.quote", meld::http_method::post, "/payments/crypto/quote", quote_req, quote_resp,
-                                 no_params, meld::endpoint_traits{.has_body = true}>;
-using test_get_transaction = test_endpoint<"test.get_transaction", meld::http_method::get,
-                                           "/payments/transactions/{id}", get_req, meld::raw_json, id_in_path>;
+struct quote_names {
+    static constexpr std::string_view name = "test.quote";
+    static constexpr std::string_view path = "/payments/crypto/quote";
+};
+struct get_transaction_names {
+    static constexpr std::string_view name = "test.get_transaction";
+    static constexpr std::string_view path = "/payments/transactions/{id}";
+};
+using test_quote = test_endpoint<quote_names, meld::http_method::post, quote_req, quote_resp, no_params,
+                                 meld::endpoint_traits{.has_body = true}>;
+using test_get_transaction =
+    test_endpoint<get_transaction_names, meld::http_method::get, get_req, meld::raw_json, id_in_path>;
 
 inline quote_req const btc_quote{.countryCode = "US", .destinationCurrencyCode = "BTC",
                           .sourceAmount = meld::decimal{"100"}, .sourceCurrencyCode = "USD"};

@@ -148,10 +148,22 @@ struct retrying_fixture : pipeline_fixture {
     retrying_fixture() { params.retry = quick_retries(); }
 };
 
-/// GET <Path> against fault_server.py (no auth), answering raw JSON.
-template <fixed_string Path>
-using python_get = test_endpoint<"test.python_get", meld::http_method::get, Path, get_req, meld::raw_json, id_in_path,
+/// GET Names::path against fault_server.py (no auth), answering raw JSON.
+template <class Names>
+using python_get = test_endpoint<Names, meld::http_method::get, get_req, meld::raw_json, id_in_path,
                                  meld::endpoint_traits{.requires_auth = false}>;
+struct early_hints_path {
+    static constexpr std::string_view name = "test.early_hints", path = "/early-hints/{id}";
+};
+struct plain_path {
+    static constexpr std::string_view name = "test.plain", path = "/plain/{id}";
+};
+struct continue_path {
+    static constexpr std::string_view name = "test.continue", path = "/continue/{id}";
+};
+struct hints_storm_path {
+    static constexpr std::string_view name = "test.hints_storm", path = "/hints-storm/{id}";
+};
 
 }  // namespace
 
@@ -404,10 +416,10 @@ TEST_CASE("pipeline: interim answers from Python's http.server are skipped; a co
     p.base_url = py.base_url();
     p.pool_size = 1;  // one connection: every call goes over the same socket
     auto eng = std::make_shared<meld::detail::engine>(ioc.get_executor(), p);
-    meld::operation<python_get<"/early-hints/{id}">> hinted{*eng};
-    meld::operation<python_get<"/plain/{id}">> plain_get{*eng};
-    meld::operation<python_get<"/continue/{id}">> continued{*eng};
-    meld::operation<python_get<"/hints-storm/{id}">> stormy{*eng};
+    meld::operation<python_get<early_hints_path>> hinted{*eng};
+    meld::operation<python_get<plain_path>> plain_get{*eng};
+    meld::operation<python_get<continue_path>> continued{*eng};
+    meld::operation<python_get<hints_storm_path>> stormy{*eng};
 
     auto const body_of = [&](auto& op, std::string id) {
         return run_coro(ioc, [&]() -> asio::awaitable<std::string> {
