@@ -2,7 +2,7 @@
 // without prefetch: 100,000 seeded transactions, 100 per page, 2 ms of sandbox latency per page, and a
 // consumer that spends ~2 ms per page (a timer wait after each page's last row). With prefetch, the request
 // for page k+1 is in flight while page k is processed, so the time per page should approach
-// max(latency, work) instead of their sum.
+// max(network, work) instead of their sum; the network time is measured by a walk without consumer work.
 //
 // Processes: the sandbox runs in a child process (like a remote server: its seeded rows do not count), and
 // every case runs its client in a fresh child process, so each peak RSS is that walk's own. A third case walks
@@ -219,12 +219,17 @@ int main(int argc, char** argv)
         char const* name;
         bool prefetch;
         std::size_t max_items;
+        bool consumer_works = true;  // false: no consumer work, the walk's wall time is the network time
     };
-    case_def const cases[] = {{"prefetch off", false, 0}, {"prefetch on", true, 0}, {"prefetch off, 10% of rows", false, rows / 10}};
+    case_def const cases[] = {{"network only (no work)", false, 0, false},
+                              {"prefetch off", false, 0},
+                              {"prefetch on", true, 0},
+                              {"prefetch off, 10% of rows", false, rows / 10}};
     int rc = 0;
-    double off_seconds = 0, on_seconds = 0;
+    double off_seconds = 0, on_seconds = 0, network_seconds = 0;
     for (auto const& c : cases) {
-        auto const [r, usage] = run_case(sandbox, c.prefetch, c.max_items, work);
+        auto const [r, usage] =
+            run_case(sandbox, c.prefetch, c.max_items, c.consumer_works ? work : std::chrono::milliseconds{0});
         auto const expected = c.max_items ? c.max_items : rows;
         if (!r.ok || r.rows != expected) {
             std::fprintf(stderr, "%s: walked %zu rows, expected %zu\n", c.name, r.rows, expected);
@@ -237,15 +242,18 @@ int main(int argc, char** argv)
                     c.name, r.rows, r.pages, r.seconds, pages / r.seconds, 1000 * r.seconds / pages,
                     1000 * usage.cpu_seconds / pages, usage.peak_rss_kib);
         if (!c.max_items)
-            (c.prefetch ? on_seconds : off_seconds) = r.seconds;
+            (!c.consumer_works ? network_seconds : c.prefetch ? on_seconds : off_seconds) = r.seconds;
     }
-    if (off_seconds > 0 && on_seconds > 0) {
+    if (off_seconds > 0 && on_seconds > 0 && network_seconds > 0) {
+        // network time: the walk without consumer work (latency, the sandbox, TLS, transfer, decoding);
+        // consumer time: pages x work. With prefetch the goal is wall <= 1.1 x the larger of the two.
         auto const pages = static_cast<double>((rows + 99) / 100);
-        auto const ms = [](auto d) { return static_cast<double>(d.count()); };
-        std::printf("prefetch speed-up %.2fx; floors: %.1f s without prefetch (latency + work per page), %.1f s with "
-                    "(max of the two)\n",
-                    off_seconds / on_seconds, pages * (ms(latency) + ms(work)) / 1000,
-                    pages * std::max(ms(latency), ms(work)) / 1000);
+        double const consumer_seconds = pages * static_cast<double>(work.count()) / 1000;
+        double const bound = std::max(network_seconds, consumer_seconds);
+        std::printf("prefetch speed-up %.2fx; network time %.3f s, consumer time %.3f s; prefetch on / max(network, "
+                    "consumer) = %.2fx (goal <= 1.10: %s); without prefetch the sum, %.3f s, is the floor\n",
+                    off_seconds / on_seconds, network_seconds, consumer_seconds, on_seconds / bound,
+                    on_seconds <= 1.1 * bound ? "met" : "NOT MET", network_seconds + consumer_seconds);
     }
 
     ::kill(sandbox_pid, SIGTERM);

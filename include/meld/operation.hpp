@@ -12,17 +12,25 @@
 #include <meld/client_params.hpp>
 #include <meld/detail/coawait_guard.hpp>
 #include <meld/detail/engine.hpp>
-#include <meld/detail/handler_forwarding.hpp>
 #include <meld/detail/pagination_params.hpp>
 #include <meld/detail/path_template.hpp>
+#include <meld/detail/recycler.hpp>
 #include <meld/detail/request_builder.hpp>
 #include <meld/diagnostics.hpp>
 #include <meld/json/decode.hpp>
 #include <meld/with_diagnostics.hpp>
 
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/execution/outstanding_work.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
 
 #include <memory>
+#include <new>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -36,52 +44,86 @@ class item_generator;
 
 namespace detail {
 
+/// One call's typed half, one block (from the thread's recycler): the wire request and answer the engine
+/// fills, the user's handler with outstanding work on its executor, and the typed decode of the answer.
 template <class Endpoint, class Handler>
-struct op_state {
-    Handler handler;
-    prepared_request req;
-    raw_response resp;
-    diagnostics local_diag;
-    diagnostics* diag;
-    engine* eng;
-    bool strict;
+class typed_call final : public call_state {
+public:
+    using response_type = typename Endpoint::response_type;
+    using work_type = std::decay_t<decltype(boost::asio::prefer(
+        boost::asio::get_associated_executor(std::declval<Handler&>(), std::declval<boost::asio::any_io_executor>()),
+        boost::asio::execution::outstanding_work.tracked))>;
 
-    op_state(Handler h, prepared_request r, diagnostics* d, engine* e)
-        : handler(std::move(h)), req(std::move(r)), diag(d != nullptr ? d : &local_diag), eng(e),
-          strict(req.strict_decoding.value_or(e->params().strict_decoding))
+    /// Starts the call: the engine completes it (exactly once) through complete().
+    static void start(Handler&& h, prepared_request&& r, diagnostics* d, engine& e)
     {
+        void* mem = recycler::allocate(sizeof(typed_call));
+        typed_call* self = nullptr;
+        try {
+            self = new (mem) typed_call(std::move(h), std::move(r), d, e);
+            e.async_execute(*self);  // throws only before the engine holds the call (out of memory)
+        } catch (...) {
+            if (self != nullptr)
+                self->~typed_call();
+            recycler::deallocate(mem, sizeof(typed_call));
+            throw;
+        }
     }
-};
 
-/// Decodes the engine's answer into the typed response (tolerantly unless strict: decode_report.hpp) and
-/// completes the user's handler.
-template <class Endpoint, class Handler>
-struct typed_completion {
-    std::unique_ptr<op_state<Endpoint, Handler>> st_;
-
-    void operator()(error_code ec)
+    void complete(error_code ec, boost::asio::any_io_executor const& io, bool may_run_inline) override
     {
-        typename Endpoint::response_type result{};
+        auto run = [self = this, ec] { self->deliver(ec); };
+        if (may_run_inline)
+            boost::asio::dispatch(work_, std::move(run));
+        else
+            boost::asio::post(io, boost::asio::bind_executor(work_, std::move(run)));
+    }
+
+private:
+    typed_call(Handler&& h, prepared_request&& r, diagnostics* d, engine& e)
+        : handler_(std::move(h)),
+          work_(boost::asio::prefer(boost::asio::get_associated_executor(handler_, e.get_executor()),
+                                    boost::asio::execution::outstanding_work.tracked)),
+          eng_(e.shared_from_this())
+    {
+        req = std::move(r);
+        diag = d != nullptr ? d : &local_diag_;
+        slot = boost::asio::get_associated_cancellation_slot(handler_);
+        strict_ = req.strict_decoding.value_or(e.params().strict_decoding);
+    }
+
+    /// On the handler's executor: decodes the answer (tolerantly unless strict: decode_report.hpp), frees
+    /// this call and invokes the handler.
+    void deliver(error_code ec)
+    {
+        response_type result{};
         if (!ec) {
             std::string msg;
-            std::string_view body = st_->resp.body;
+            std::string_view body = resp.body;
             if (body.empty())
                 body = "null";
             json::decode_report report;
-            if (auto dec = json::decode(body, result, json::decode_options{.strict = st_->strict}, &report, &msg)) {
+            if (auto dec = json::decode(body, result, json::decode_options{.strict = strict_}, &report, &msg)) {
                 ec = dec;
-                detail_access::set_client_message(*st_->diag, "decoding the " + std::string(Endpoint::name) +
-                                                                  " response failed: " + msg);
+                detail_access::set_client_message(*diag, "decoding the " + std::string(Endpoint::name) +
+                                                             " response failed: " + msg);
             }
             if (!report.empty() || ec) {
-                detail_access::set_decode_report(*st_->diag, std::move(report));
-                st_->eng->after_decode(Endpoint::name, *st_->diag);
+                detail_access::set_decode_report(*diag, std::move(report));
+                eng_->after_decode(Endpoint::name, *diag);
             }
         }
-        auto handler = std::move(st_->handler);
-        st_.reset();
+        Handler handler = std::move(handler_);
+        this->~typed_call();
+        recycler::deallocate(this, sizeof(typed_call));
         std::move(handler)(ec, std::move(result));
     }
+
+    Handler handler_;
+    work_type work_;  // the handler's executor, with outstanding work while the call runs
+    std::shared_ptr<engine> eng_;
+    diagnostics local_diag_;
+    bool strict_ = false;
 };
 
 template <class Endpoint>
@@ -93,11 +135,8 @@ struct operation_initiation {
     template <class Handler>
     void operator()(Handler&& handler, prepared_request req)
     {
-        using state_type = op_state<Endpoint, std::decay_t<Handler>>;
-        auto st = std::make_unique<state_type>(std::forward<Handler>(handler), std::move(req), diag, eng);
-        auto& s = *st;
-        eng->async_execute(s.req, s.resp, *s.diag,
-                           typed_completion<Endpoint, std::decay_t<Handler>>{std::move(st)});
+        std::decay_t<Handler> h(std::forward<Handler>(handler));
+        typed_call<Endpoint, std::decay_t<Handler>>::start(std::move(h), std::move(req), diag, *eng);
     }
 };
 
@@ -237,13 +276,6 @@ private:
 };
 
 }  // namespace meld
-
-namespace boost::asio {
-template <template <class, class> class Associator, class Endpoint, class Handler, class DefaultCandidate>
-struct associator<Associator, meld::detail::typed_completion<Endpoint, Handler>, DefaultCandidate>
-    : meld::detail::forward_associator<Associator, Handler, DefaultCandidate,
-                                       meld::detail::typed_completion<Endpoint, Handler>> {};
-}  // namespace boost::asio
 
 #include <meld/pagination.hpp>  // page_generator / item_generator (needs operation<> complete)
 

@@ -193,6 +193,7 @@ prepared_request build_request(typename Endpoint::request_type const& req, call_
     });
     if constexpr (Endpoint::traits.has_body) {
         p.has_body = true;
+        p.body.reserve(256);  // one allocation for the usual body, not one per doubling
         append_body<Endpoint>(p.body, req);
     }
     if (opts.meld_version)

@@ -10,6 +10,7 @@
 #define MELD_IMPL_ENGINE_IPP
 
 #include <meld/detail/engine.hpp>
+#include <meld/detail/recycler.hpp>
 #include <meld/detail/pipeline/call_fsm.hpp>
 #include <meld/detail/pipeline/redact.hpp>
 #include <meld/detail/pipeline/request_head.hpp>
@@ -20,9 +21,9 @@
 
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/bind_allocator.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -36,6 +37,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <utility>
 #include <vector>
 
 namespace meld::detail {
@@ -176,28 +178,23 @@ struct engine::impl {
 namespace runner {
 
 struct call_op {
-    using completion_executor =
-        decltype(asio::prefer(std::declval<asio::associated_executor_t<asio::any_completion_handler<void(error_code)>,
-                                                                      asio::any_io_executor>>(),
-                              asio::execution::outstanding_work.tracked));
-
-    call_op(std::shared_ptr<engine> o, engine::impl& e, prepared_request& rq, raw_response& rs, diagnostics& d,
-            asio::any_completion_handler<void(error_code)> h, pipeline::call_settings const& s)
-        : owner(std::move(o)), eng(&e), req(&rq), resp(&rs), diag(&d), handler(std::move(h)),
-          work(asio::prefer(asio::get_associated_executor(handler, e.ex), asio::execution::outstanding_work.tracked)),
-          fsm(rq, rs, d, s), deadline(s.deadline)
+    call_op(std::shared_ptr<engine> o, engine::impl& e, call_state& c, pipeline::call_settings const& s)
+        : owner(std::move(o)), eng(&e), call(&c), req(&c.req), resp(&c.resp), diag(c.diag),
+          fsm(c.req, c.resp, *c.diag, s), deadline(s.deadline)
     {
         waiter.owner = this;
     }
+    // one block per call, reused from the thread's cache (detail/recycler.hpp)
+    static void* operator new(std::size_t n) { return recycler::allocate(n); }
+    static void operator delete(void* p, std::size_t n) noexcept { recycler::deallocate(p, n); }
 
     std::atomic<unsigned> refs{1};
     std::shared_ptr<engine> owner;  // the pool lives as long as a call needs it
     engine::impl* eng;
+    call_state* call;  // the typed half; null once completed
     prepared_request* req;
     raw_response* resp;
     diagnostics* diag;
-    asio::any_completion_handler<void(error_code)> handler;
-    completion_executor work;  // the handler's executor, with outstanding work while the call runs
     pipeline::call_fsm fsm;
     steady::time_point deadline;
     pool_type::waiter waiter;
@@ -268,7 +265,7 @@ inline void engine::impl::start(runner::op_ref op)
         }
         return finish(std::move(op), action.ec, false);
     }
-    auto slot = asio::get_associated_cancellation_slot(op->handler);
+    auto slot = op->call->slot;
     if (slot.is_connected())
         slot.template emplace<runner::cancel_handler>(runner::cancel_handler{op, op->owner});
     begin_attempt(std::move(op));
@@ -312,7 +309,7 @@ inline void engine::impl::begin_attempt(runner::op_ref op)
 inline void engine::impl::run_on_connection(runner::op_ref op, bool fresh)
 {
     if (fresh) {
-        auto c = std::make_shared<transport::connection>(ex, cfg);
+        auto c = transport::make_connection(ex, cfg);
         bool cancelled = false;
         {
             std::lock_guard lock{mtx};
@@ -329,8 +326,8 @@ inline void engine::impl::run_on_connection(runner::op_ref op, bool fresh)
             return finish(std::move(op), asio::error::operation_aborted, false);
         }
     }
-    auto const& strand = op->conn->strand();
-    asio::dispatch(strand, [op = std::move(op), fresh, this]() mutable {
+    auto const conn = op->conn;  // the call may move on (and drop it) before dispatch returns
+    auto step = [op = std::move(op), fresh, this]() mutable {
         if (!fresh)
             return start_exchange(std::move(op));
         auto& c = *op->conn;
@@ -343,7 +340,8 @@ inline void engine::impl::run_on_connection(runner::op_ref op, bool fresh)
                                           (cfg->proxy ? " through the proxy " + cfg->proxy->host : std::string()));
             start_exchange(std::move(op));
         });
-    });
+    };
+    conn->dispatch(transport::connection::task(std::move(step)));
 }
 
 /// On the connection's strand: stamp the head into the connection's buffer and exchange.
@@ -361,7 +359,7 @@ inline void engine::impl::start_exchange(runner::op_ref op)
     buf.clear();
     op->fsm.write_head(buf, head);
     buf.append(op->req->body);
-    c.async_exchange(op->deadline, *op->resp, *op->diag, runner::exchange_done{op});
+    c.async_exchange(op->deadline, *op->resp, *op->diag, transport::connection::exchange_handler(runner::exchange_done{op}));
 }
 
 /// On the connection's strand: the connection goes back (to the oldest waiter first), the state machine decides.
@@ -469,9 +467,11 @@ inline void engine::impl::arm_timer(runner::call_op& op, steady::time_point at)
     if (!op.timer)
         op.timer.emplace(ex);
     op.timer->expires_at(at);
-    op.timer->async_wait([keep = op.owner, ref = runner::op_ref::share(op), gen = ++op.timer_gen](error_code) {
-        keep->impl_->on_timer(ref, gen);
-    });
+    op.timer->async_wait(asio::bind_allocator(
+        recycling_allocator<void>{},
+        [keep = op.owner, ref = runner::op_ref::share(op), gen = ++op.timer_gen](error_code) {
+            keep->impl_->on_timer(ref, gen);
+        }));
 }
 
 inline void engine::impl::on_timer(runner::op_ref op, unsigned gen)
@@ -527,10 +527,10 @@ inline void engine::impl::cancel(runner::op_ref op)
         return finish(std::move(op), asio::error::operation_aborted, false);
     }
     if (on) {  // the socket belongs to its strand: abort there, if the call is still on it
-        auto const& strand = on->strand();
-        asio::post(strand, [keep = std::move(keep), op = std::move(op), on = std::move(on)]() mutable {
+        auto& target = *on;
+        target.post(transport::connection::task([keep = std::move(keep), op = std::move(op), on = std::move(on)]() mutable {
             keep->impl_->abort_on_strand(std::move(op), std::move(on));
-        });
+        }));
     }
     // where::starting: the call is between steps; it sees cancel_requested at its next one.
 }
@@ -595,15 +595,10 @@ inline void engine::impl::finish(runner::op_ref op, error_code ec, bool may_run_
         if (params.logger.enabled(level))
             log(level, "meld: " + std::string(op->req->operation_name) + " failed: " + op->diag->summary());
     }
-    auto handler = std::move(op->handler);
-    auto work = std::move(op->work);
-    auto io = ex;         // copied before the engine may go away with the call's reference to it
+    call_state* call = std::exchange(op->call, nullptr);
+    auto const io = ex;  // copied before the engine may go away with the call's reference to it
     op->owner.reset();
-    auto call = [h = std::move(handler), ec]() mutable { std::move(h)(ec); };
-    if (may_run_inline)
-        asio::dispatch(work, std::move(call));
-    else
-        asio::post(io, asio::bind_executor(work, std::move(call)));  // never inline, then on the handler's executor
+    call->complete(ec, io, may_run_inline);
 }
 
 // ---- the engine --------------------------------------------------------------------------------------------
@@ -624,13 +619,12 @@ MELD_DECL engine::~engine()
         c->close();
 }
 
-MELD_DECL void engine::async_execute(prepared_request& req, raw_response& resp, diagnostics& diag,
-                                     asio::any_completion_handler<void(error_code)> handler)
+MELD_DECL void engine::async_execute(call_state& call)
 {
-    pipeline::call_settings const settings{&impl_->params.retry,
-                                           runner::steady::now() + req.timeout.value_or(impl_->params.request_timeout),
-                                           impl_->params.generate_idempotency_keys, &runner::uuid_v4};
-    runner::op_ref op{new runner::call_op(shared_from_this(), *impl_, req, resp, diag, std::move(handler), settings)};
+    pipeline::call_settings const settings{
+        &impl_->params.retry, runner::steady::now() + call.req.timeout.value_or(impl_->params.request_timeout),
+        impl_->params.generate_idempotency_keys, &runner::uuid_v4};
+    runner::op_ref op{new runner::call_op(shared_from_this(), *impl_, call, settings)};
     impl_->start(std::move(op));
 }
 
@@ -675,8 +669,8 @@ MELD_DECL void engine::close_idle()
         idle = impl_->pool.take_idle();
     }
     for (auto& c : idle) {
-        auto const& strand = c->strand();
-        asio::post(strand, [c] { c->close(); });
+        auto& target = *c;
+        target.post(transport::connection::task([c] { c->close(); }));
     }
 }
 

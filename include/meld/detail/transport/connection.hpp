@@ -14,6 +14,8 @@
 #include <meld/detail/base_url.hpp>
 #include <meld/detail/http_request.hpp>
 #include <meld/detail/pipeline/retry_decision.hpp>
+#include <meld/detail/recycler.hpp>
+#include <meld/detail/unique_task.hpp>
 #include <meld/detail/transport/proxy.hpp>
 #include <meld/detail/transport/response_reader.hpp>
 #include <meld/detail/transport/tls.hpp>
@@ -22,7 +24,11 @@
 #include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/basic_stream_socket.hpp>
 #include <boost/asio/basic_waitable_timer.hpp>
+#include <boost/asio/bind_allocator.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/strand.hpp>
@@ -59,32 +65,74 @@ struct transport_config {
     std::string endpoint_name() const { return url.host + ":" + url.port; }
 };
 
-class connection : public std::enable_shared_from_this<connection> {
+/// What the runner sees of a connection: the steps it starts and the strand it runs them on. The sockets live
+/// in basic_connection<Executor> (below), whose strand wraps the client's executor type.
+class connection {
 public:
-    using strand_type = asio::strand<asio::any_io_executor>;
-    using socket_type = asio::basic_stream_socket<asio::ip::tcp, strand_type>;
-    using tls_type = asio::ssl::stream<socket_type>;
-    using timer_type = asio::basic_waitable_timer<steady, asio::wait_traits<steady>, strand_type>;
+    using task = unique_task<void()>;
     using connect_handler = asio::any_completion_handler<void(error_code)>;
+    using exchange_handler = unique_task<void(error_code, pipeline::attempt_phase, bool)>;
 
-    connection(asio::any_io_executor const& ex, std::shared_ptr<transport_config const> cfg)
-        : strand_(asio::make_strand(ex)), cfg_(std::move(cfg)), watchdog_(strand_)
-    {
-    }
+    connection() = default;
     connection(connection const&) = delete;
     connection& operator=(connection const&) = delete;
-    ~connection() { close(); }
+    virtual ~connection() = default;
 
-    strand_type const& strand() const noexcept { return strand_; }
-    bool is_open() const noexcept { return open_; }
     std::size_t bytes_sent() const noexcept { return bytes_out_; }
     std::size_t bytes_received() const noexcept { return bytes_in_; }
     /// The request head + body of the next exchange (capacity kept across calls).
     std::string& write_buffer() noexcept { return wbuf_; }
 
-    /// An idle connection may be reused if the server has neither closed it nor sent anything unsolicited:
-    /// a non-blocking peek must find no data (EAGAIN). Called by the thread that holds it exclusively.
-    bool still_usable() noexcept
+    /// Runs `t` on the connection's strand: at once when already on it, else queued there.
+    virtual void dispatch(task t) = 0;
+    /// Queues `t` on the connection's strand (never runs it inside this call).
+    virtual void post(task t) = 0;
+    /// An idle connection may be reused if the server has neither closed it nor sent anything unsolicited.
+    virtual bool still_usable() noexcept = 0;
+    /// Closes the socket; a pending operation completes with an error. Idempotent.
+    virtual void close() noexcept = 0;
+    /// User cancellation (on the strand): the pending step completes with operation_aborted.
+    virtual void abort() = 0;
+    /// On the strand. Completes (on the strand) with {} once the connection is ready for exchanges.
+    virtual void async_connect(steady::time_point call_deadline, diagnostics& diag, connect_handler handler) = 0;
+    /// On the strand; write_buffer() holds the request. Completes (on the strand) with
+    /// handler(error_code, attempt_phase, bool reusable); `resp` receives the final answer.
+    virtual void async_exchange(steady::time_point deadline, raw_response& resp, diagnostics& diag,
+                                exchange_handler handler) = 0;
+
+protected:
+    std::string wbuf_;
+    std::size_t bytes_out_ = 0;
+    std::size_t bytes_in_ = 0;
+};
+
+template <class Executor>
+class basic_connection final : public connection, public std::enable_shared_from_this<basic_connection<Executor>> {
+public:
+    using strand_type = asio::strand<Executor>;
+    using socket_type = asio::basic_stream_socket<asio::ip::tcp, strand_type>;
+    using tls_type = asio::ssl::stream<socket_type>;
+    using timer_type = asio::basic_waitable_timer<steady, asio::wait_traits<steady>, strand_type>;
+
+    basic_connection(Executor const& ex, std::shared_ptr<transport_config const> cfg)
+        : strand_(asio::make_strand(ex)), cfg_(std::move(cfg)), watchdog_(strand_)
+    {
+    }
+    ~basic_connection() override { close(); }
+
+    void dispatch(task t) override
+    {
+        asio::dispatch(strand_, asio::bind_allocator(recycling_allocator<void>{},
+                                                     [t = std::move(t)]() mutable { std::move(t)(); }));
+    }
+    void post(task t) override
+    {
+        asio::post(strand_, asio::bind_allocator(recycling_allocator<void>{},
+                                                 [t = std::move(t)]() mutable { std::move(t)(); }));
+    }
+
+    /// A non-blocking peek must find no data (EAGAIN). Called by the thread that holds it exclusively.
+    bool still_usable() noexcept override
     {
         if (!open_ || buffer_.size() != 0)
             return false;
@@ -93,8 +141,7 @@ public:
         return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
     }
 
-    /// Closes the socket; a pending operation completes with an error. Idempotent.
-    void close() noexcept
+    void close() noexcept override
     {
         error_code ignored;
         if (resolver_)
@@ -104,8 +151,7 @@ public:
         open_ = false;
     }
 
-    /// User cancellation (on the strand): the pending step completes with operation_aborted.
-    void abort()
+    void abort() override
     {
         aborted_ = true;
         kill();
@@ -113,8 +159,7 @@ public:
 
     // ---- connect --------------------------------------------------------------------------------------
 
-    /// On the strand. Completes (on the strand) with {} once the connection is ready for exchanges.
-    void async_connect(steady::time_point call_deadline, diagnostics& diag, connect_handler handler)
+    void async_connect(steady::time_point call_deadline, diagnostics& diag, connect_handler handler) override
     {
         diag_ = &diag;
         connect_handler_.emplace(std::move(handler));  // never assign an any_completion_handler (Boost 1.81)
@@ -136,7 +181,7 @@ public:
         }
         step_ = step::resolving;
         resolver_.emplace(strand_);
-        resolver_->async_resolve(host, port, [self = shared_from_this()](error_code ec, auto results) {
+        resolver_->async_resolve(host, port, [self = this->shared_from_this()](error_code ec, auto results) {
             if (self->step_ != step::resolving)
                 return;  // abandoned at the deadline or aborted: the call has moved on
             if (ec)
@@ -148,10 +193,8 @@ public:
 
     // ---- exchange -------------------------------------------------------------------------------------
 
-    /// On the strand; write_buffer() holds the request. Completes (on the strand) with
-    /// handler(error_code, attempt_phase, bool reusable); `resp` receives the final answer.
-    template <class Handler>
-    void async_exchange(steady::time_point deadline, raw_response& resp, diagnostics& diag, Handler&& handler)
+    void async_exchange(steady::time_point deadline, raw_response& resp, diagnostics& diag,
+                        exchange_handler handler) override
     {
         diag_ = &diag;
         timeout_code_ = client_errc::request_timeout;
@@ -160,7 +203,7 @@ public:
         bytes_in_ = 0;
         arm(deadline);
         step_ = step::writing;
-        exchange_op<std::decay_t<Handler>> op{this, std::forward<Handler>(handler), &resp};
+        exchange_op<exchange_handler> op{this, std::move(handler), &resp};
         with_stream([&](auto& s) { asio::async_write(s, asio::buffer(wbuf_), std::move(op)); });
     }
 
@@ -169,11 +212,15 @@ private:
 
     template <class Handler>
     struct exchange_op {
-        connection* c;
+        basic_connection* c;
         Handler handler;
         raw_response* resp;
         unsigned interim = 0;
         bool reading = false;
+
+        // the socket's, the TLS stream's and Beast's operations for this exchange reuse the thread's blocks
+        using allocator_type = recycling_allocator<void>;
+        allocator_type get_allocator() const noexcept { return {}; }
 
         void operator()(error_code ec, std::size_t n)
         {
@@ -252,10 +299,11 @@ private:
         timer_expiry_ = d;
         timer_pending_ = true;
         watchdog_.expires_at(d);  // cancels a pending wait: its handler sees a stale generation
-        watchdog_.async_wait([w = weak_from_this(), gen = ++timer_gen_](error_code) {
-            if (auto self = w.lock())
-                self->on_watchdog(gen);
-        });
+        watchdog_.async_wait(asio::bind_allocator(recycling_allocator<void>{},
+                                                  [w = this->weak_from_this(), gen = ++timer_gen_](error_code) {
+                                                      if (auto self = w.lock())
+                                                          self->on_watchdog(gen);
+                                                  }));
     }
 
     /// The connection goes idle: nothing to bound, and a pending wait would keep io_context::run() busy.
@@ -325,7 +373,7 @@ private:
             tls_.emplace(strand_, cfg_->ssl);
         else
             plain_.emplace(strand_);
-        lowest().async_connect(ep, [self = shared_from_this()](error_code ec) {
+        lowest().async_connect(ep, [self = this->shared_from_this()](error_code ec) {
             if (ec)
                 return self->try_next_endpoint(ec);
             error_code ignored;
@@ -342,7 +390,7 @@ private:
     {
         step_ = step::tunnelling;
         wbuf_ = cfg_->connect_request;
-        asio::async_write(lowest(), asio::buffer(wbuf_), [self = shared_from_this()](error_code ec, std::size_t) {
+        asio::async_write(lowest(), asio::buffer(wbuf_), [self = this->shared_from_this()](error_code ec, std::size_t) {
             self->wbuf_.clear();
             if (ec)
                 return self->finish_connect(self->io_failure(ec, client_errc::connect_failed,
@@ -383,7 +431,7 @@ private:
                 return preverified;
             });
         }
-        tls_->async_handshake(asio::ssl::stream_base::client, [self = shared_from_this()](error_code ec) {
+        tls_->async_handshake(asio::ssl::stream_base::client, [self = this->shared_from_this()](error_code ec) {
             if (!ec)
                 return self->connected();
             long const vr = SSL_get_verify_result(self->tls_->native_handle());
@@ -466,7 +514,6 @@ private:
     std::optional<tls_type> tls_;
     std::optional<socket_type> plain_;
     boost::beast::flat_buffer buffer_;
-    std::string wbuf_;
     std::optional<response_reader> reader_;
     std::optional<boost::beast::http::response_parser<boost::beast::http::empty_body>> tunnel_parser_;
     timer_type watchdog_;
@@ -484,9 +531,17 @@ private:
     std::optional<connect_handler> connect_handler_;
     diagnostics* diag_ = nullptr;
     std::string cert_names_;
-    std::size_t bytes_out_ = 0;
-    std::size_t bytes_in_ = 0;
 };
+
+/// A connection whose strand wraps the client's executor: the concrete io_context executor when it is one
+/// (no polymorphic executor queries on the hot path), any_io_executor otherwise.
+inline std::shared_ptr<connection> make_connection(asio::any_io_executor const& ex,
+                                                   std::shared_ptr<transport_config const> cfg)
+{
+    if (auto const* io = ex.target<asio::io_context::executor_type>())
+        return std::make_shared<basic_connection<asio::io_context::executor_type>>(*io, std::move(cfg));
+    return std::make_shared<basic_connection<asio::any_io_executor>>(ex, std::move(cfg));
+}
 
 }  // namespace meld::detail::transport
 

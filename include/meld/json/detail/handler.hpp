@@ -15,6 +15,7 @@
 #include <meld/json/detail/escape.hpp>
 #include <meld/json/detail/sinks.hpp>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json/basic_parser_impl.hpp>
 
 #include <cstddef>
@@ -32,10 +33,7 @@ public:
     static constexpr std::size_t max_string_size = std::numeric_limits<std::size_t>::max();
     static constexpr std::size_t max_key_size = std::numeric_limits<std::size_t>::max();
 
-    handler(slot root, std::string* message, decode_context const& ctx) : root_(root), message_(message), ctx_(ctx)
-    {
-        stack_.reserve(16);
-    }
+    handler(slot root, std::string* message, decode_context const& ctx) : root_(root), message_(message), ctx_(ctx) {}
 
     bool failed() const noexcept { return failed_; }
     std::size_t matched() const noexcept { return matched_; }
@@ -461,7 +459,7 @@ private:
     slot root_;
     std::string* message_;
     decode_context ctx_;
-    std::vector<frame> stack_;
+    boost::container::small_vector<frame, 16> stack_;  // no allocation below 16 levels
     slot next_;
     slot capture_slot_;
     std::size_t skip_ = 0;      ///< depth inside a skipped container

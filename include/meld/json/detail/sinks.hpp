@@ -2,8 +2,8 @@
 //
 // Each decodable type T has one constexpr `sink` (sink_of<T>()) telling the SAX handler how to store a
 // string, a number, a bool or null into a T, or how to open it as an object (member lookup) or an array
-// (append an element). Structs get a constexpr table of their described members and a constexpr index
-// sorted by name: lookup tries the member after the last one matched, then binary-searches.
+// (append an element). Structs get a constexpr table of their described members and a constexpr hash index
+// of their names: lookup tries the member after the last one matched, then the hash table.
 #ifndef MELD_JSON_DETAIL_SINKS_HPP
 #define MELD_JSON_DETAIL_SINKS_HPP
 
@@ -22,8 +22,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -141,33 +143,57 @@ template <class T>
 inline constexpr auto member_table =
     make_member_table<T>(boost::describe::describe_members<T, member_modifiers>{});
 
-/// Indices of member_table<T> sorted by name, for binary search.
+/// Hash of a member name for the lookup table: length and three characters (cheap, and distinct enough for
+/// the few dozen names of one model; collisions are probed).
+constexpr std::size_t name_hash(std::string_view k) noexcept
+{
+    std::size_t h = k.size();
+    if (!k.empty()) {
+        h = h * 31 + static_cast<unsigned char>(k.front());
+        h = h * 31 + static_cast<unsigned char>(k[k.size() / 2]);
+        h = h * 31 + static_cast<unsigned char>(k.back());
+    }
+    return h;
+}
+
+/// Open-addressing table over member_table<T>: slot = index + 1, 0 = empty; at least twice the members.
 template <class T>
-constexpr auto make_sorted_members() noexcept
+constexpr auto make_member_index() noexcept
 {
     constexpr auto const& table = member_table<T>;
-    std::array<std::size_t, table.size()> idx{};
-    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-    std::sort(idx.begin(), idx.end(), [](std::size_t a, std::size_t b) { return table[a].name < table[b].name; });
-    return idx;
+    constexpr std::size_t size = std::bit_ceil(table.size() * 2 + 2);
+    std::array<std::uint16_t, size> slots{};
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        std::size_t b = name_hash(table[i].name) & (size - 1);
+        while (slots[b] != 0) b = (b + 1) & (size - 1);
+        slots[b] = static_cast<std::uint16_t>(i + 1);
+    }
+    return slots;
 }
 
 template <class T>
-inline constexpr auto sorted_members = make_sorted_members<T>();
+inline constexpr auto member_index = make_member_index<T>();
 
-/// The member named `key`: first where the previous match ended (keys usually follow declaration
-/// order), else a binary search. No allocation.
+/// The member named `key`: first where the previous match ended (keys often follow declaration order), else
+/// through the hash table. No allocation.
 template <class T>
 slot find_member(void* p, std::string_view key, std::size_t& hint, std::string_view& name)
 {
     constexpr auto const& table = member_table<T>;
-    constexpr auto const& sorted = sorted_members<T>;
+    constexpr auto const& index = member_index<T>;
+    static_assert(table.size() < 65535, "too many members for the lookup table");
     std::size_t i = hint;
     if (i >= table.size() || table[i].name != key) {
-        auto const it = std::lower_bound(sorted.begin(), sorted.end(), key,
-                                         [](std::size_t m, std::string_view k) { return table[m].name < k; });
-        if (it == sorted.end() || table[*it].name != key) return {};
-        i = *it;
+        std::size_t b = name_hash(key) & (index.size() - 1);
+        for (;;) {
+            std::size_t const e = index[b];
+            if (e == 0) return {};
+            if (table[e - 1].name == key) {
+                i = e - 1;
+                break;
+            }
+            b = (b + 1) & (index.size() - 1);
+        }
     }
     hint = i + 1;
     name = table[i].name;
@@ -343,7 +369,11 @@ constexpr sink make_sink() noexcept
         s.kind = sink_kind::array;
         s.expected = "an array";
         s.clear = [](void* p) { as<T>(p).clear(); };
-        s.element = [](void* p) -> void* { return &as<T>(p).emplace_back(); };
+        s.element = [](void* p) -> void* {
+            auto& v = as<T>(p);
+            if (v.size() == v.capacity()) v.reserve(v.empty() ? 4 : v.size() * 2);  // not 1, 2, 4: fewer moves
+            return &v.emplace_back();
+        };
         s.drop_last = [](void* p) { as<T>(p).pop_back(); };
         s.child = &sink_of<typename T::value_type>;
     } else if constexpr (is_string_map<T>::value) {
