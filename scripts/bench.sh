@@ -16,7 +16,7 @@ case "$mode" in
 esac
 build=${MELD_BENCH_BUILD_DIR:-build/release}
 
-# ---- Debian packages (scripts/deps.sh: the build's and the benchmarks' own) ---------------------------------------
+# ---- Debian packages (scripts/deps.sh: the build's and the benchmarks' own) ----------
 MELD_EXTRA_PACKAGES="nginx-light wrk nlohmann-json3-dev libcurl4-openssl-dev linux-perf" scripts/deps.sh
 
 # ---- build: the release preset (its own build/release), or the same variables into another directory -----

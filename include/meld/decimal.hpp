@@ -139,6 +139,16 @@ public:
         }
     }
 
+    /// Replaces the value with `text` if it is a number (reusing this decimal's storage); false, and the value
+    /// unchanged, if it is not.
+    bool assign(std::string_view text)
+    {
+        detail::decimal_parts p;
+        if (!detail::split_decimal(text, p)) return false;
+        text_.assign(text.data(), text.size());
+        return true;
+    }
+
     /// The exact decimal value of `v`.
     static decimal from_int(std::int64_t v)
     {

@@ -75,6 +75,16 @@ public:
         return r;
     }
 
+    /// Becomes the constant named `s`, or an unknown value that keeps `s` (reusing this value's storage).
+    void assign(std::string_view s)
+    {
+        v_ = find(s);
+        if (v_ >= 0)
+            raw_.clear();
+        else
+            raw_.assign(s.data(), s.size());
+    }
+
     /// The enumerator, or `Derived::unknown`.
     constexpr auto get() const noexcept { return static_cast<typename Derived::value>(v_); }
 

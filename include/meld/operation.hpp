@@ -18,6 +18,7 @@
 #include <meld/detail/request_builder.hpp>
 #include <meld/diagnostics.hpp>
 #include <meld/json/decode.hpp>
+#include <meld/json/detail/stream_decoder.hpp>
 #include <meld/with_diagnostics.hpp>
 
 #include <boost/asio/associated_cancellation_slot.hpp>
@@ -45,9 +46,10 @@ class item_generator;
 namespace detail {
 
 /// One call's typed half, one block (from the thread's recycler): the wire request and answer the engine
-/// fills, the user's handler with outstanding work on its executor, and the typed decode of the answer.
+/// fills, the user's handler with outstanding work on its executor, and the typed decode of the answer — fed
+/// by the transport as a 2xx JSON body arrives (body_sink: no body string), or from the body afterwards.
 template <class Endpoint, class Handler>
-class typed_call final : public call_state {
+class typed_call final : public call_state, private body_sink {
 public:
     using response_type = typename Endpoint::response_type;
     using work_type = std::decay_t<decltype(boost::asio::prefer(
@@ -84,36 +86,50 @@ private:
         : handler_(std::move(h)),
           work_(boost::asio::prefer(boost::asio::get_associated_executor(handler_, e.get_executor()),
                                     boost::asio::execution::outstanding_work.tracked)),
-          eng_(e.shared_from_this())
+          eng_(e.shared_from_this()),
+          decoder_(result_, json::decode_options{.strict = r.strict_decoding.value_or(e.params().strict_decoding)})
     {
         req = std::move(r);
         diag = d != nullptr ? d : &local_diag_;
         slot = boost::asio::get_associated_cancellation_slot(handler_);
         strict_ = req.strict_decoding.value_or(e.params().strict_decoding);
+        resp.sink = this;
     }
 
-    /// On the handler's executor: decodes the answer (tolerantly unless strict: decode_report.hpp), frees
-    /// this call and invokes the handler.
+    // body_sink: on the connection's strand, while the exchange runs
+    void begin() override { decoder_.begin(); }
+    void write(std::string_view bytes, bool last) override { decoder_.write(bytes, last); }
+    void end() override { decoder_.end(); }
+
+    /// On the handler's executor: the decode of the answer (tolerant unless strict: decode_report.hpp) — done
+    /// while the body arrived, or now from the body — then frees this call and invokes the handler.
     void deliver(error_code ec)
     {
-        response_type result{};
         if (!ec) {
             std::string msg;
-            std::string_view body = resp.body;
-            if (body.empty())
-                body = "null";
             json::decode_report report;
-            if (auto dec = json::decode(body, result, json::decode_options{.strict = strict_}, &report, &msg)) {
-                ec = dec;
+            if (resp.streamed) {
+                ec = decoder_.error();
+                msg = decoder_.message();
+                report = std::move(decoder_.report());
+            } else {
+                std::string_view body = resp.body;
+                if (body.empty())
+                    body = "null";
+                ec = json::decode(body, result_, json::decode_options{.strict = strict_}, &report, &msg);
+            }
+            if (ec)
                 detail_access::set_client_message(*diag, "decoding the " + std::string(Endpoint::name) +
                                                              " response failed: " + msg);
-            }
             if (!report.empty() || ec) {
                 detail_access::set_decode_report(*diag, std::move(report));
                 eng_->after_decode(Endpoint::name, *diag);
             }
         }
+        if (ec)
+            result_ = response_type{};
         Handler handler = std::move(handler_);
+        response_type result = std::move(result_);
         this->~typed_call();
         recycler::deallocate(this, sizeof(typed_call));
         std::move(handler)(ec, std::move(result));
@@ -124,6 +140,8 @@ private:
     std::shared_ptr<engine> eng_;
     diagnostics local_diag_;
     bool strict_ = false;
+    response_type result_{};
+    json::detail::stream_decoder<response_type> decoder_;
 };
 
 template <class Endpoint>

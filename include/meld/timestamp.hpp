@@ -142,6 +142,17 @@ public:
         }
     }
 
+    /// Replaces the value with `text` if it is an accepted date-time (reusing this timestamp's storage); false,
+    /// and the value unchanged, if it is not.
+    bool assign(std::string_view text)
+    {
+        auto const ns = detail::parse_timestamp(text);
+        if (!ns) return false;
+        text_.assign(text.data(), text.size());
+        tp_ = time_point_type(std::chrono::nanoseconds(*ns));
+        return true;
+    }
+
     time_point_type time_point() const noexcept { return tp_; }
 
     /// The original text, verbatim.

@@ -7,11 +7,13 @@ Prints "PORT <n>" on stdout once listening on 127.0.0.1 (ephemeral port), then s
   GET /continue/<id>      100 Continue, then 200 {"id": "<id>"}
   GET /plain/<id>         200 {"id": "<id>"}
   GET /hints-storm/<id>   20 interim 103 answers, then 200
+  GET /trickle/<id>       200 with a chunked JSON body sent 3 bytes per chunk, each flushed after a 1 ms pause
   GET /count              200 {"requests": <requests served so far>, "connections": <connections accepted>}
 """
 import json
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 lock = threading.Lock()
@@ -46,6 +48,23 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()  # flushes the interim answer
         self.wfile.flush()
 
+    def trickle(self, ident):
+        body = ('{"id": "%s", "amount": 0.000000000000000001, "fee": "12345678901234567890.123456789",'
+                ' "tags": ["a", "b\\u00e9", "%s"], "nested": {"deep": [1, 2.5e-3, true, null]}}' % (ident, "x" * 40))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+        data = body.encode()
+        for i in range(0, len(data), 3):
+            piece = data[i:i + 3]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+            self.wfile.flush()
+            time.sleep(0.001)
+        self.wfile.write(b"0\r\n\r\n")
+        self.wfile.flush()
+
     def do_GET(self):
         with lock:
             counters["requests"] += 1
@@ -57,6 +76,8 @@ class Handler(BaseHTTPRequestHandler):
             self.interim(100)
         elif kind == "hints-storm":
             self.interim(103, 20)
+        elif kind == "trickle":
+            return self.trickle(ident)
         elif kind == "count":
             with lock:
                 return self.answer(dict(counters))

@@ -164,6 +164,25 @@ struct continue_path {
 struct hints_storm_path {
     static constexpr std::string_view name = "test.hints_storm", path = "/hints-storm/{id}";
 };
+struct trickle_path {
+    static constexpr std::string_view name = "test.trickle", path = "/trickle/{id}";
+};
+
+/// fault_server.py's /trickle answer, typed.
+struct trickle_nested {
+    std::optional<meld::raw_json> deep;
+};
+BOOST_DESCRIBE_STRUCT(trickle_nested, (), (deep))
+struct trickle_answer {
+    std::optional<std::string> id;
+    std::optional<meld::decimal> amount;
+    std::optional<meld::decimal> fee;
+    std::optional<std::vector<std::string>> tags;
+    std::optional<trickle_nested> nested;
+};
+BOOST_DESCRIBE_STRUCT(trickle_answer, (), (id, amount, fee, tags, nested))
+using trickle_get = test_endpoint<trickle_path, meld::http_method::get, get_req, trickle_answer, id_in_path,
+                                  meld::endpoint_traits{.requires_auth = false}>;
 
 }  // namespace
 
@@ -440,6 +459,32 @@ TEST_CASE("pipeline: interim answers from Python's http.server are skipped; a co
     CHECK(storm.diag.client_message().find("interim") != std::string_view::npos);
     CHECK(body_of(plain_get, "tx-6") == R"({"id":"tx-6"})");  // that connection was dropped, not reused
     CHECK(eng->connections_opened() == 2);
+}
+
+TEST_CASE("pipeline: a body that arrives 3 bytes at a time from Python's http.server is decoded as it comes, exactly")
+{
+    python_server py;  // first: fork before this test starts threads
+    asio::io_context ioc;
+    meld::client_params p;
+    p.base_url = py.base_url();
+    auto eng = std::make_shared<meld::detail::engine>(ioc.get_executor(), p);
+    meld::operation<trickle_get> trickle{*eng};
+    get_req const req{.id = "tx-7"};
+    trickle_answer got;
+    meld::diagnostics diag;
+    meld::error_code ec;
+    run_coro(ioc, [&]() -> asio::awaitable<void> {
+        std::tie(ec, got) = co_await trickle(req, diag, asio::as_tuple(asio::use_awaitable));
+    });
+    REQUIRE_FALSE(ec);
+    CHECK(got.id == "tx-7");
+    CHECK(got.amount->text() == "0.000000000000000001");  // a number cut across chunks keeps every digit
+    CHECK(got.fee->text() == "12345678901234567890.123456789");
+    REQUIRE(got.tags);
+    CHECK(*got.tags == std::vector<std::string>{"a", "b\xc3\xa9", std::string(40, 'x')});
+    CHECK(got.nested->deep->text() == "[1,2.5e-3,true,null]");
+    CHECK(diag.raw_body().empty());  // decoded while it arrived: no body string was kept
+    CHECK(diag.decode_warnings().empty());
 }
 
 // ---- idempotency keys ------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 // Unit tests of tolerant decoding (json/decode_report.hpp) and of the public decode API (<meld/decode.hpp>):
 // values of an unexpected JSON type at several depths of several generated models leave their member empty,
-// the response is delivered, each warning names its JSON pointer, strict mode fails, memory stays bounded.
+// the response is delivered, each warning names its JSON pointer, strict mode fails, memory stays bounded;
+// and the same decode fed in pieces, as a call decodes its body while it arrives (json/detail/stream_decoder.hpp).
 #include <meld/decode.hpp>
 #include <meld/detail/pipeline/redact.hpp>
 #include <meld/generated/models/crypto.hpp>
 #include <meld/generated/models/payments.hpp>
 #include <meld/generated/models/service_providers.hpp>
+#include <meld/json/detail/stream_decoder.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -235,4 +237,109 @@ TEST_CASE("decode tolerance: a warning's raw text cut inside a secret is redacte
     CHECK(diag.decode_warnings()[0].raw.find("SECRET") != std::string::npos);  // before redaction: a fragment
     meld::detail_access::redact(diag, r);
     CHECK(diag.decode_warnings()[0].raw == "[REDACTED]");
+}
+
+// ---- the same decode fed in pieces (json/detail/stream_decoder.hpp: how a call decodes its 2xx body) ----------
+
+namespace {
+
+/// Feeds `json` to a stream_decoder `piece` bytes at a time (the last piece marked as such when `mark_last`,
+/// as for a body with a Content-Length); returns end()'s result.
+template <class T>
+meld::error_code stream_decode(std::string_view json, std::size_t piece, T& out, decode_options options,
+                               decode_report* report, std::string* message, bool mark_last = false)
+{
+    meld::json::detail::stream_decoder<T> dec(out, options);
+    dec.begin();
+    for (std::size_t at = 0; at < json.size(); at += piece)
+        dec.write(json.substr(at, piece), mark_last && at + piece >= json.size());
+    auto const ec = dec.end();
+    if (report != nullptr)
+        *report = std::move(dec.report());
+    if (message != nullptr)
+        *message = dec.message();
+    return ec;
+}
+
+}  // namespace
+
+TEST_CASE("stream decode: any split of the bytes gives the one-shot decode, warnings included")
+{
+    meld::crypto::crypto_quote_response whole;
+    decode_report whole_report;
+    REQUIRE_FALSE(meld::json::decode(odd_quote, whole, decode_options{}, &whole_report));
+    for (auto [piece, mark_last] : {std::pair<std::size_t, bool>{1, false}, {2, false}, {3, true}, {7, false},
+                                    {64, true}, {100000, false}, {100000, true}}) {
+        CAPTURE(piece, mark_last);
+        meld::crypto::crypto_quote_response r;
+        decode_report report;
+        std::string message;
+        REQUIRE_FALSE(stream_decode(odd_quote, piece, r, decode_options{}, &report, &message, mark_last));
+        CHECK(message.empty());
+        REQUIRE(r.quotes);
+        REQUIRE(r.quotes->size() == 3);
+        CHECK((*r.quotes)[0].destinationAmount->text() == "0.00105423");
+        CHECK((*r.quotes)[0].rampIntelligence->rampScore->text() == "21.66");
+        CHECK((*r.quotes)[1].serviceProvider->str() == "BANXA");
+        CHECK((*r.quotes)[2].sourceAmount->text() == "50");
+        REQUIRE(report.warnings.size() == whole_report.warnings.size());
+        for (std::size_t i = 0; i < report.warnings.size(); ++i) {
+            CHECK(report.warnings[i].path == whole_report.warnings[i].path);
+            CHECK(report.warnings[i].expected == whole_report.warnings[i].expected);
+            CHECK(report.warnings[i].raw == whole_report.warnings[i].raw);
+        }
+        CHECK(report.total == whole_report.total);
+    }
+}
+
+TEST_CASE("stream decode: errors are the one-shot decode's, wherever the bytes are cut")
+{
+    struct bad_case {
+        std::string_view json;
+        decode_options options;
+    };
+    for (auto const& [json, options] : {
+             bad_case{R"({"quotes":[{"sourceAmount":1}])", {}},          // truncated
+             bad_case{R"({"quotes":[{"sourceAmount":1,}]})", {}},        // syntax error in the middle
+             bad_case{R"({"quotes":[]} {"quotes":[]})", {}},             // data after the value
+             bad_case{"[]", {}},                                         // the wrong kind at the top
+             bad_case{odd_quote, decode_options{.strict = true}},        // strict: the first odd value
+         }) {
+        CAPTURE(json);
+        meld::crypto::crypto_quote_response one_shot;
+        std::string expected;
+        REQUIRE(meld::json::decode(json, one_shot, options, nullptr, &expected) == meld::client_errc::decode_failed);
+        for (std::size_t piece : {1, 5, 100000}) {
+            for (bool mark_last : {false, true}) {
+                CAPTURE(piece, mark_last);
+                meld::crypto::crypto_quote_response r;
+                std::string message;
+                CHECK(stream_decode(json, piece, r, options, nullptr, &message, mark_last) ==
+                      meld::client_errc::decode_failed);
+                CHECK(message == expected);
+            }
+        }
+    }
+}
+
+TEST_CASE("stream decode: begin() starts over; an empty body is null")
+{
+    meld::crypto::crypto_quote_response r;
+    meld::json::detail::stream_decoder<meld::crypto::crypto_quote_response> dec(r, decode_options{});
+    dec.begin();
+    dec.write(R"({"quotes":[{"sourceAmount":1)");  // a truncated attempt, then the retry's whole body
+    dec.begin();
+    CHECK_FALSE(r.quotes);
+    dec.write(R"({"quotes":[{"sourceAmount":2.50}],"message":"ok"})");
+    REQUIRE_FALSE(dec.end());
+    REQUIRE(r.quotes);
+    REQUIRE(r.quotes->size() == 1);
+    CHECK((*r.quotes)[0].sourceAmount->text() == "2.50");
+    CHECK(r.message == "ok");
+
+    meld::crypto::crypto_quote_response empty;
+    meld::json::detail::stream_decoder<meld::crypto::crypto_quote_response> none(empty, decode_options{});
+    none.begin();
+    CHECK_FALSE(none.end());  // null: the default value
+    CHECK_FALSE(empty.quotes);
 }

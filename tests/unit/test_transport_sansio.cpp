@@ -47,9 +47,11 @@ struct reading {
 /// Feeds `bytes` to a fresh reader `piece` bytes at a time (as a socket would deliver them), the unconsumed
 /// rest kept in front of the next piece; `eof` then signals the end of the stream.
 reading read_answer(std::string_view bytes, std::size_t body_limit = 1 << 20,
-                    std::size_t piece = std::numeric_limits<std::size_t>::max(), bool eof = false)
+                    std::size_t piece = std::numeric_limits<std::size_t>::max(), bool eof = false,
+                    meld::detail::body_sink* sink = nullptr)
 {
     reading out;
+    out.resp.sink = sink;
     tr::response_reader reader(out.resp, body_limit);
     reader.eager(true);  // as http::async_read does
     std::string pending;
@@ -126,6 +128,29 @@ std::string route(meld::proxy_params const& p, base_url_info const& api)
     return out ? out->host + ":" + out->port : "direct";
 }
 
+/// A body_sink that records what it was given.
+struct recording_sink final : meld::detail::body_sink {
+    std::string bytes;
+    std::size_t writes = 0;
+    int begins = 0;
+    int ends = 0;
+    int lasts = 0;  ///< writes marked last
+    bool after_last = false;  ///< a write came after one marked last
+    void begin() override
+    {
+        ++begins;
+        bytes.clear();
+    }
+    void write(std::string_view b, bool last) override
+    {
+        after_last = after_last || lasts > 0;
+        ++writes;
+        lasts += last ? 1 : 0;
+        bytes.append(b);
+    }
+    void end() override { ++ends; }
+};
+
 }  // namespace
 
 // ---- response_reader ---------------------------------------------------------------------------------------
@@ -176,6 +201,80 @@ TEST_CASE("response_reader: a chunked body, whole and byte by byte")
         CHECK(r.resp.status == 200);
         CHECK(r.resp.body == R"({"a":[1,2,3],"b":"x"})");
     }
+}
+
+TEST_CASE("response_reader: a 2xx JSON body goes to the sink as it arrives, never into a string")
+{
+    std::string_view const fixed = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 21\r\n\r\n"
+                                   R"({"a":[1,2,3],"b":"x"})";
+    std::string_view const chunked = "HTTP/1.1 201 Created\r\n"
+                                     "Content-Type: application/json; charset=utf-8\r\n"
+                                     "Transfer-Encoding: chunked\r\n"
+                                     "\r\n"
+                                     "7\r\n{\"a\":[1\r\n"
+                                     "a;ext=1\r\n,2,3],\"b\":\r\n"
+                                     "4\r\n\"x\"}\r\n"
+                                     "0\r\n"
+                                     "\r\n";
+    for (std::string_view bytes : {fixed, chunked}) {
+        for (std::size_t piece : {std::numeric_limits<std::size_t>::max(), std::size_t{1}, std::size_t{9}}) {
+            CAPTURE(bytes, piece);
+            recording_sink sink;
+            auto const r = read_answer(bytes, 1 << 20, piece, false, &sink);
+            CHECK_FALSE(r.ec);
+            CHECK(r.done);
+            CHECK(r.consumed == bytes.size());
+            CHECK(r.resp.streamed);
+            CHECK(r.resp.body.empty());
+            CHECK(sink.bytes == R"({"a":[1,2,3],"b":"x"})");
+            CHECK(sink.begins == 1);
+            CHECK(sink.ends == 1);
+            CHECK(sink.lasts == (bytes == fixed ? 1 : 0));  // Content-Length: the completing bytes say so
+            CHECK_FALSE(sink.after_last);
+            if (piece == 1)
+                CHECK(sink.writes >= 10);  // fed as the bytes came, not once at the end
+        }
+    }
+}
+
+TEST_CASE("response_reader: error answers, other media types, interim and empty answers keep the body path")
+{
+    struct answer {
+        std::string_view bytes;
+        std::string_view body;
+    };
+    for (auto const& [bytes, body] : {
+             answer{"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 22\r\n\r\n"
+                    R"({"code":"BAD_REQUEST"})",
+                    R"({"code":"BAD_REQUEST"})"},
+             answer{"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+                    "{}"},
+             answer{"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 6\r\n\r\n<html>", "<html>"},
+             answer{"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", "{}"},  // no content type
+             answer{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n", ""},
+             answer{"HTTP/1.1 100 Continue\r\n\r\n", ""},
+         }) {
+        CAPTURE(bytes);
+        recording_sink sink;
+        auto const r = read_answer(bytes, 1 << 20, std::numeric_limits<std::size_t>::max(), false, &sink);
+        CHECK_FALSE(r.ec);
+        CHECK(r.done);
+        CHECK_FALSE(r.resp.streamed);
+        CHECK(r.resp.body == body);
+        CHECK(sink.begins == 0);
+        CHECK(sink.ends == 0);
+    }
+}
+
+TEST_CASE("response_reader: the body limit bounds a streamed body too")
+{
+    recording_sink sink;
+    auto const r = read_answer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                               "8\r\n[1,2,3,4\r\n8\r\n,5,6,7,8\r\n1\r\n]\r\n0\r\n\r\n",
+                               10, 1, false, &sink);
+    CHECK(r.ec == http::error::body_limit);
+    CHECK(sink.ends == 0);
+    CHECK(sink.bytes.size() <= 10);
 }
 
 TEST_CASE("response_reader: keeps Content-Type, Retry-After, Date and the first request-id header")

@@ -1376,6 +1376,9 @@ def build(specs_dir: Path) -> tuple[dict[str, str], list[str]]:
     all_sources = sorted(gm.spec_file for gm in active)
     files["include/meld/generated/groups/all.hpp"] = render_all(active, all_sources)
     files["docs/reference.md"] = render_reference(active, all_sources, skipped)
+    files["include/meld/generated/.clang-format"] = (
+        "# Written by tools/codegen/generate.py: never reformatted (a regeneration must reproduce it byte for byte).\n"
+        "DisableFormat: true\nSortIncludes: Never\n")
 
     for gm in active:
         for (s, j, c) in gm.escaped:

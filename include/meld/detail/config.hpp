@@ -11,7 +11,7 @@
 #define MELD_DECL inline
 #endif
 
-#define MELD_VERSION_STRING "0.1.0"
+#include <meld/version.hpp>
 
 namespace meld {
 /// The API version the generated models describe; sent as `Meld-Version` unless overridden.

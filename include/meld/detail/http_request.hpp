@@ -46,11 +46,30 @@ struct prepared_request {
     }
 };
 
+/// Receives the body of a 2xx JSON answer as it arrives, instead of raw_response::body (the call's typed
+/// decode: operation.hpp). begin() starts each attempt's body (a truncated body may be retried); write() gets
+/// its bytes in order (`last`: they complete a body of known length), end() follows the last one. Called on the
+/// connection's strand while the exchange runs.
+class body_sink {
+public:
+    virtual void begin() = 0;
+    virtual void write(std::string_view bytes, bool last) = 0;
+    virtual void end() = 0;
+
+protected:
+    body_sink() = default;
+    body_sink(body_sink const&) = default;
+    body_sink& operator=(body_sink const&) = default;
+    ~body_sink() = default;
+};
+
 /// The answer of one attempt: what classification, retries and diagnostics need, nothing more.
 struct raw_response {
     unsigned status = 0;
     small_text<120> content_type;
-    std::string body;
+    std::string body;                  ///< empty when `streamed`
+    body_sink* sink = nullptr;         ///< where a 2xx JSON body goes (kept by clear()); null: into `body`
+    bool streamed = false;             ///< this answer's body went to `sink`
     small_text<64> retry_after;        ///< `Retry-After`
     small_text<40> date;               ///< `Date`
     small_text<40> request_id_header;  ///< name of the first request-id header (e.g. "X-Request-Id")
@@ -61,6 +80,7 @@ struct raw_response {
         status = 0;
         content_type.clear();
         body.clear();
+        streamed = false;
         retry_after.clear();
         date.clear();
         request_id_header.clear();

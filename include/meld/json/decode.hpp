@@ -39,6 +39,13 @@ inline constexpr std::size_t max_depth = 64;
 
 namespace detail {
 
+/// "invalid JSON at offset 12: ..." for a syntax error (or data after the value) found at `offset`.
+inline std::string invalid_json_message(std::size_t offset, error_code const& ec)
+{
+    return "invalid JSON at offset " + std::to_string(offset) + ": " +
+           (ec ? ec.message() : std::string("unexpected data after the value"));
+}
+
 template <class T>
 error_code decode_counted(std::string_view json, T& out, std::string* message, std::size_t* matched,
                           decode_context const& ctx)
@@ -50,10 +57,8 @@ error_code decode_counted(std::string_view json, T& out, std::string* message, s
     std::size_t const n = parser.write_some(false, json.data(), json.size(), ec);
     if (matched) *matched = parser.handler().matched();
     if (!ec && n == json.size()) return {};
-    if (!parser.handler().failed() && message) {
-        *message = "invalid JSON at offset " + std::to_string(n) + ": " +
-                   (ec ? ec.message() : std::string("unexpected data after the value"));
-    }
+    if (!parser.handler().failed() && message)
+        *message = invalid_json_message(n, ec);
     return client_errc::decode_failed;
 }
 

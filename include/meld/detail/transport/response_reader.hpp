@@ -9,6 +9,7 @@
 #define MELD_DETAIL_TRANSPORT_RESPONSE_READER_HPP
 
 #include <meld/detail/http_request.hpp>
+#include <meld/detail/response_classifier.hpp>
 
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/field.hpp>
@@ -84,13 +85,20 @@ private:
 
     void on_body_init_impl(boost::optional<std::uint64_t> const& length, boost::system::error_code&) override
     {
+        if (out_->sink != nullptr && out_->status >= 200 && out_->status < 300 &&
+            is_json_content_type(out_->content_type)) {
+            out_->streamed = true;
+            stream_left_ = length ? *length : 0;
+            out_->sink->begin();
+            return;
+        }
         if (length)  // the parser has already refused a length above the body limit
             out_->body.reserve(static_cast<std::size_t>(*length));
     }
 
     std::size_t on_body_impl(boost::beast::string_view body, boost::system::error_code&) override
     {
-        out_->body.append(body.data(), body.size());
+        take(body);
         return body.size();
     }
 
@@ -98,13 +106,31 @@ private:
 
     std::size_t on_chunk_body_impl(std::uint64_t, boost::beast::string_view body, boost::system::error_code&) override
     {
-        out_->body.append(body.data(), body.size());
+        take(body);
         return body.size();
     }
 
-    void on_finish_impl(boost::system::error_code&) override {}
+    void on_finish_impl(boost::system::error_code&) override
+    {
+        if (out_->streamed)
+            out_->sink->end();
+    }
+
+    void take(boost::beast::string_view bytes)
+    {
+        if (out_->streamed) {
+            bool last = false;
+            if (stream_left_ != 0) {  // Content-Length: the bytes that complete it
+                stream_left_ -= std::min<std::uint64_t>(stream_left_, bytes.size());
+                last = stream_left_ == 0;
+            }
+            out_->sink->write(std::string_view(bytes.data(), bytes.size()), last);
+        } else
+            out_->body.append(bytes.data(), bytes.size());
+    }
 
     raw_response* out_;
+    std::uint64_t stream_left_ = 0;  ///< streamed body with a Content-Length: bytes still to come
 };
 
 }  // namespace meld::detail::transport

@@ -35,6 +35,25 @@ public:
 
     handler(slot root, std::string* message, decode_context const& ctx) : root_(root), message_(message), ctx_(ctx) {}
 
+    /// Starts over for another document into `root` (a parser kept for reuse: stream_decoder.hpp); the
+    /// buffers keep their capacity.
+    void rebind(slot root, std::string* message, decode_context const& ctx) noexcept
+    {
+        root_ = root;
+        message_ = message;
+        ctx_ = ctx;
+        stack_.clear();
+        next_ = {};
+        capture_slot_ = {};
+        skip_ = capture_ = matched_ = warnings_ = 0;
+        comma_ = failed_ = warning_open_ = keep_ = wcomma_ = false;
+        buf_.clear();
+        cap_.clear();
+        wpath_.clear();
+        wraw_.clear();
+        wexpected_ = "";
+    }
+
     bool failed() const noexcept { return failed_; }
     std::size_t matched() const noexcept { return matched_; }
 

@@ -26,6 +26,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -174,6 +175,32 @@ constexpr auto make_member_index() noexcept
 template <class T>
 inline constexpr auto member_index = make_member_index<T>();
 
+/// `a == b` for member names, without a memcmp call for the short ones (most names are under 17 bytes): two
+/// overlapping loads of 8 (or 4) bytes from each side.
+inline bool same_key(std::string_view a, std::string_view b) noexcept
+{
+    std::size_t const n = a.size();
+    if (n != b.size()) return false;
+    auto load8 = [](char const* p) {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        return v;
+    };
+    auto load4 = [](char const* p) {
+        std::uint32_t v;
+        std::memcpy(&v, p, 4);
+        return v;
+    };
+    if (n >= 8) {
+        if (n > 16) return std::memcmp(a.data(), b.data(), n) == 0;
+        return load8(a.data()) == load8(b.data()) && load8(a.data() + n - 8) == load8(b.data() + n - 8);
+    }
+    if (n >= 4) return load4(a.data()) == load4(b.data()) && load4(a.data() + n - 4) == load4(b.data() + n - 4);
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 /// The member named `key`: first where the previous match ended (keys often follow declaration order), else
 /// through the hash table. No allocation.
 template <class T>
@@ -183,12 +210,12 @@ slot find_member(void* p, std::string_view key, std::size_t& hint, std::string_v
     constexpr auto const& index = member_index<T>;
     static_assert(table.size() < 65535, "too many members for the lookup table");
     std::size_t i = hint;
-    if (i >= table.size() || table[i].name != key) {
+    if (i >= table.size() || !same_key(table[i].name, key)) {
         std::size_t b = name_hash(key) & (index.size() - 1);
         for (;;) {
             std::size_t const e = index[b];
             if (e == 0) return {};
-            if (table[e - 1].name == key) {
+            if (same_key(table[e - 1].name, key)) {
                 i = e - 1;
                 break;
             }
@@ -318,29 +345,22 @@ constexpr sink make_sink() noexcept
     } else if constexpr (std::is_same_v<T, meld::decimal>) {
         s.expected = "a number";
         s.on_number = [](void* p, std::string_view v) -> char const* {
-            auto d = meld::decimal::parse(v);
-            if (!d) return "number out of range";
-            as<meld::decimal>(p) = std::move(*d);
-            return nullptr;
+            return as<meld::decimal>(p).assign(v) ? nullptr : "number out of range";
         };
         s.on_string = [](void* p, std::string_view v) -> char const* {
-            auto d = meld::decimal::parse(v);
-            if (!d) return "expected a number, got a string that is not a number";
-            as<meld::decimal>(p) = std::move(*d);
-            return nullptr;
+            return as<meld::decimal>(p).assign(v) ? nullptr : "expected a number, got a string that is not a number";
         };
     } else if constexpr (std::is_same_v<T, meld::timestamp>) {
         s.expected = "a date-time string";
         s.on_string = [](void* p, std::string_view v) -> char const* {
-            auto t = meld::timestamp::parse(v);
-            if (!t) return "expected a date-time, got a string that is not an ISO-8601 date-time";
-            as<meld::timestamp>(p) = std::move(*t);
-            return nullptr;
+            return as<meld::timestamp>(p).assign(v)
+                       ? nullptr
+                       : "expected a date-time, got a string that is not an ISO-8601 date-time";
         };
     } else if constexpr (meld::is_open_enum_v<T>) {
         s.expected = "a string";
         s.on_string = s.on_number = [](void* p, std::string_view v) -> char const* {
-            as<T>(p) = T::from_string(v);
+            as<T>(p).assign(v);
             return nullptr;
         };
         s.on_bool = [](void* p, bool b) -> char const* {
